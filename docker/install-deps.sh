@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs what building and running the daemon needs on Debian 12.
+# With --test it also installs what the test suite needs (SIPp, clang with
+# the libFuzzer and sanitizer runtimes, iproute2 for the network namespace).
+set -eu
+runtime="build-essential clang cmake pkg-config libev-dev libssl-dev libsrtp2-dev libsqlite3-dev check"
+testing="libclang-rt-14-dev sip-tester iproute2 util-linux python3 valgrind"
+pkgs="$runtime"
+if [ "${1:-}" = "--test" ]; then
+    pkgs="$runtime $testing"
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $pkgs
