@@ -1,0 +1,162 @@
+#include "sip_priv.h"
+
+#include <string.h>
+
+#define T CC_TOKEN
+#define W CC_WS
+#define X CC_HEX
+#define D CC_DIGIT
+#define A CC_ALPHA
+#define U CC_USER
+#define P CC_PARAM
+#define H CC_HOST
+
+/* token: alphanum - . ! % * _ + ` ' ~
+ * user (unreserved + user-unreserved): alphanum - _ . ! ~ * ' ( ) & = + $ , ; ? /
+ * param (unreserved + param-unreserved): alphanum - _ . ! ~ * ' ( ) [ ] / : & + $
+ * host: alphanum - . */
+const uint8_t sip_cc[256] = {
+	['\t'] = W, ['\n'] = W, ['\r'] = W, [' '] = W,
+	['!'] = T | U | P, ['%'] = T, ['*'] = T | U | P, ['_'] = T | U | P,
+	['+'] = T | U | P, ['`'] = T, ['\''] = T | U | P, ['~'] = T | U | P,
+	['-'] = T | U | P | H, ['.'] = T | U | P | H,
+	['('] = U | P, [')'] = U | P, ['&'] = U | P, ['='] = U, ['$'] = U | P,
+	[','] = U, [';'] = U, ['?'] = U, ['/'] = U | P, ['['] = P, [']'] = P,
+	[':'] = P,
+	['0'] = T | X | D | U | P | H, ['1'] = T | X | D | U | P | H,
+	['2'] = T | X | D | U | P | H, ['3'] = T | X | D | U | P | H,
+	['4'] = T | X | D | U | P | H, ['5'] = T | X | D | U | P | H,
+	['6'] = T | X | D | U | P | H, ['7'] = T | X | D | U | P | H,
+	['8'] = T | X | D | U | P | H, ['9'] = T | X | D | U | P | H,
+#define AH(c) [c] = T | A | X | U | P | H
+#define AL(c) [c] = T | A | U | P | H
+	AH('A'), AH('B'), AH('C'), AH('D'), AH('E'), AH('F'),
+	AL('G'), AL('H'), AL('I'), AL('J'), AL('K'), AL('L'), AL('M'), AL('N'),
+	AL('O'), AL('P'), AL('Q'), AL('R'), AL('S'), AL('T'), AL('U'), AL('V'),
+	AL('W'), AL('X'), AL('Y'), AL('Z'),
+	AH('a'), AH('b'), AH('c'), AH('d'), AH('e'), AH('f'),
+	AL('g'), AL('h'), AL('i'), AL('j'), AL('k'), AL('l'), AL('m'), AL('n'),
+	AL('o'), AL('p'), AL('q'), AL('r'), AL('s'), AL('t'), AL('u'), AL('v'),
+	AL('w'), AL('x'), AL('y'), AL('z'),
+};
+
+bool sip_check_escaped(const char *p, size_t l, uint8_t cls, const char *extra)
+{
+	for (size_t i = 0; i < l; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '%') {
+			if (i + 2 >= l)
+				return false;
+			if (!cc_is((unsigned char)p[i + 1], CC_HEX) ||
+			    !cc_is((unsigned char)p[i + 2], CC_HEX))
+				return false;
+			i += 2;
+			continue;
+		}
+		if (cc_is(c, cls))
+			continue;
+		/* UTF-8 and other octets above 0x7f are tolerated in values
+		 * (RFC 4475 3.1.1.2 has UTF-8 in a parameter) */
+		if (c >= 0x80)
+			continue;
+		if (extra && c && strchr(extra, c))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+bool sip_check_ipv6(const char *p, size_t l)
+{
+	unsigned colons = 0;
+
+	if (l < 2 || l > 45)
+		return false;
+	for (size_t i = 0; i < l; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == ':')
+			colons++;
+		else if (c != '.' && !cc_is(c, CC_HEX))
+			return false;
+	}
+	return colons >= 2;
+}
+
+bool sip_check_ipv4(const char *p, size_t l)
+{
+	unsigned parts = 0, val = 0, digits = 0;
+
+	for (size_t i = 0; i <= l; i++) {
+		if (i == l || p[i] == '.') {
+			if (!digits || val > 255)
+				return false;
+			parts++;
+			val = digits = 0;
+			continue;
+		}
+		if (!cc_is((unsigned char)p[i], CC_DIGIT) || ++digits > 3)
+			return false;
+		val = val * 10 + (unsigned)(p[i] - '0');
+	}
+	return parts == 4;
+}
+
+const char *sip_scan_quoted(const char *p, const char *end)
+{
+	/* p at the opening quote; returns the position after the closing one */
+	for (p++; p < end; p++) {
+		if (*p == '\\') {
+			if (++p >= end)
+				return NULL;
+			continue;
+		}
+		if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+const char *sip_params_scan(const char *p, const char *end, unsigned *count)
+{
+	unsigned n = 0;
+
+	for (;;) {
+		p = skip_lws(p, end);
+		if (p >= end || *p != ';')
+			break;
+		p = skip_lws(p + 1, end);
+		const char *name = p;
+		while (p < end && cc_is((unsigned char)*p, CC_TOKEN))
+			p++;
+		if (p == name)
+			return NULL;	/* ";;" or a trailing ';' */
+		if (++n > SIP_MAX_URI_PARAMS)
+			return NULL;
+		const char *q = skip_lws(p, end);
+		if (q < end && *q == '=') {
+			p = skip_lws(q + 1, end);
+			if (p < end && *p == '"') {
+				p = sip_scan_quoted(p, end);
+				if (!p)
+					return NULL;
+			} else if (p < end && *p == '[') {
+				const char *rb = memchr(p, ']', (size_t)(end - p));
+				if (!rb || !sip_check_ipv6(p + 1, (size_t)(rb - p - 1)))
+					return NULL;
+				p = rb + 1;
+			} else {
+				const char *v = p;
+				/* token, or a bare IPv6 address (RFC 5118 4.5) */
+				while (p < end && (cc_is((unsigned char)*p, CC_TOKEN) || *p == ':' ||
+						   (unsigned char)*p >= 0x80))
+					p++;
+				if (p == v)
+					return NULL;
+			}
+		}
+	}
+	if (count)
+		*count = n;
+	return p;
+}

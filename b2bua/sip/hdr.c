@@ -1,0 +1,314 @@
+/* Decoders for header values: Via, name-addr/addr-spec, CSeq, lists and
+ * parameters.  All results are views into the value. */
+#include <errno.h>
+#include <string.h>
+
+#include "sip_priv.h"
+
+bool sip_value_next(const struct pl *hval, size_t *pos, struct pl *val, int *errp)
+{
+	const char *start, *p, *end;
+	int depth = 0;
+
+	if (errp)
+		*errp = 0;
+	if (!hval->p || *pos >= hval->l)
+		return false;
+	start = hval->p + *pos;
+	end = hval->p + hval->l;
+	for (p = start; p < end; p++) {
+		if (*p == '"') {
+			p = sip_scan_quoted(p, end);
+			if (!p) {
+				if (errp)
+					*errp = EBADMSG;
+				*pos = hval->l;
+				return false;
+			}
+			p--;
+		} else if (*p == '<') {
+			depth = 1;
+		} else if (*p == '>') {
+			depth = 0;
+		} else if (*p == ',' && !depth) {
+			break;
+		}
+	}
+	const char *vs = skip_lws(start, p);
+	const char *ve = rskip_lws(vs, p);
+	*val = pl_make(vs, (size_t)(ve - vs));
+	*pos = (size_t)(p - hval->p) + (p < end ? 1 : 0);
+	if (val->l == 0 || (p < end && *pos >= hval->l)) {
+		/* ",," or a trailing ',' */
+		if (errp)
+			*errp = EBADMSG;
+		*pos = hval->l;
+		return val->l != 0;
+	}
+	return true;
+}
+
+bool sip_param_get(const struct pl *params, const char *name, struct pl *val)
+{
+	const char *p, *end;
+	size_t nlen = strlen(name);
+
+	if (!params->p)
+		return false;
+	p = params->p;
+	end = p + params->l;
+	while (p < end) {
+		p = skip_lws(p, end);
+		const char *ns = p;
+		while (p < end && cc_is((unsigned char)*p, CC_TOKEN))
+			p++;
+		struct pl n = pl_make(ns, (size_t)(p - ns));
+		const char *q = skip_lws(p, end);
+		struct pl v = pl_make(q, 0);
+		if (q < end && *q == '=') {
+			const char *vs = skip_lws(q + 1, end);
+			const char *ve = vs;
+			if (ve < end && *ve == '"') {
+				ve = sip_scan_quoted(ve, end);
+				if (!ve)
+					ve = end;
+			} else {
+				while (ve < end && *ve != ';')
+					ve++;
+			}
+			v = pl_make(vs, (size_t)(rskip_lws(vs, ve) - vs));
+			q = ve;
+		}
+		if (n.l == nlen && pl_casecmp_str(&n, name)) {
+			if (val)
+				*val = v;
+			return true;
+		}
+		p = memchr(q, ';', (size_t)(end - q));
+		if (!p)
+			break;
+		p++;
+	}
+	return false;
+}
+
+bool sip_token_list_has(const struct pl *list, const char *tok)
+{
+	size_t pos = 0;
+	struct pl v;
+	int err;
+
+	while (sip_value_next(list, &pos, &v, &err)) {
+		if (pl_casecmp_str(&v, tok))
+			return true;
+	}
+	return false;
+}
+
+int sip_via_decode(struct sip_via *via, const struct pl *value)
+{
+	const char *p, *end, *s;
+	unsigned nparams;
+	uint32_t port;
+
+	memset(via, 0, sizeof(*via));
+	via->value = *value;
+	p = value->p;
+	end = p + value->l;
+
+	/* sent-protocol = protocol-name SLASH protocol-version SLASH transport,
+	 * SLASH = SWS "/" SWS */
+	const char *proto_start = p;
+	for (int part = 0; part < 3; part++) {
+		p = skip_lws(p, end);
+		s = p;
+		while (p < end && cc_is((unsigned char)*p, CC_TOKEN))
+			p++;
+		if (p == s)
+			return EBADMSG;
+		if (part == 0 && !(p - s == 3 && lc((unsigned char)s[0]) == 's' &&
+				   lc((unsigned char)s[1]) == 'i' && lc((unsigned char)s[2]) == 'p'))
+			return EBADMSG;
+		if (part == 1 && !(p - s == 3 && memcmp(s, "2.0", 3) == 0))
+			return EBADMSG;
+		if (part == 2) {
+			via->tp_pl = pl_make(s, (size_t)(p - s));
+			via->tp = sip_transport_lookup(&via->tp_pl);
+			break;
+		}
+		p = skip_lws(p, end);
+		if (p >= end || *p != '/')
+			return EBADMSG;
+		p++;
+	}
+	via->proto = pl_make(proto_start, (size_t)(p - proto_start));
+
+	/* sent-by = host [ COLON port ], LWS before it is required */
+	s = p;
+	p = skip_lws(p, end);
+	if (p == s || p >= end)
+		return EBADMSG;
+	if (*p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(end - p));
+		if (!rb || !sip_check_ipv6(p + 1, (size_t)(rb - p - 1)))
+			return EBADMSG;
+		via->host = pl_make(p + 1, (size_t)(rb - p - 1));
+		via->host_type = SIP_HOST_IPV6;
+		p = rb + 1;
+	} else {
+		s = p;
+		while (p < end && cc_is((unsigned char)*p, CC_HOST))
+			p++;
+		if (p == s)
+			return EBADMSG;
+		via->host = pl_make(s, (size_t)(p - s));
+		via->host_type = sip_check_ipv4(s, (size_t)(p - s)) ? SIP_HOST_IPV4 : SIP_HOST_NAME;
+	}
+	s = skip_lws(p, end);
+	if (s < end && *s == ':') {
+		p = skip_lws(s + 1, end);
+		s = p;
+		while (p < end && cc_is((unsigned char)*p, CC_DIGIT))
+			p++;
+		struct pl pp = pl_make(s, (size_t)(p - s));
+		if (pl_u32(&pp, 65535, &port))
+			return EBADMSG;
+		via->port = (uint16_t)port;
+	}
+	s = skip_lws(p, end);
+	if (s < end) {
+		if (*s != ';')
+			return EBADMSG;
+		p = sip_params_scan(s, end, &nparams);
+		if (!p || skip_lws(p, end) != end)
+			return EBADMSG;
+		via->params = pl_make(s + 1, (size_t)(end - s - 1));
+		sip_param_get(&via->params, "branch", &via->branch);
+		sip_param_get(&via->params, "received", &via->received);
+		via->has_rport = sip_param_get(&via->params, "rport", &via->rport);
+		sip_param_get(&via->params, "maddr", &via->maddr);
+	}
+	return 0;
+}
+
+/* display-name = *(token LWS) / quoted-string */
+static bool dname_valid(const char *p, const char *end)
+{
+	p = skip_lws(p, end);
+	if (p < end && *p == '"') {
+		p = sip_scan_quoted(p, end);
+		return p && skip_lws(p, end) == end;
+	}
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!cc_is(c, CC_TOKEN | CC_WS) && c < 0x80)
+			return false;
+	}
+	return true;
+}
+
+int sip_addr_decode(struct sip_addr *addr, const struct pl *value)
+{
+	const char *p, *end, *s, *ue;
+	unsigned nparams;
+	int err;
+
+	memset(addr, 0, sizeof(*addr));
+	addr->value = *value;
+	p = value->p;
+	end = p + value->l;
+	p = skip_lws(p, end);
+	if (p >= end)
+		return EBADMSG;
+
+	if (*p == '*') {
+		s = skip_lws(p + 1, end);
+		if (s == end || *s == ';') {
+			addr->star = true;
+			p = s;
+			goto params;
+		}
+	}
+
+	/* name-addr if a '<' comes before any ';' outside quotes */
+	s = p;
+	if (*s == '"') {
+		s = sip_scan_quoted(s, end);
+		if (!s)
+			return EBADMSG;
+		s = skip_lws(s, end);
+		if (s >= end || *s != '<')
+			return EBADMSG;
+	} else {
+		while (s < end && *s != '<' && *s != ';' && *s != '"')
+			s++;
+		if (s < end && *s == '"')
+			return EBADMSG;
+	}
+	if (s < end && *s == '<') {
+		const char *gt;
+		if (!dname_valid(p, s))
+			return EBADMSG;
+		addr->dname = pl_make(p, (size_t)(rskip_lws(p, s) - p));
+		addr->angle = true;
+		gt = memchr(s, '>', (size_t)(end - s));
+		if (!gt)
+			return EBADMSG;
+		addr->uri_pl = pl_make(s + 1, (size_t)(gt - s - 1));
+		p = gt + 1;
+	} else {
+		/* addr-spec: the URI ends at the first ';' (RFC 3261 20.10: a URI
+		 * with ',', '?' or ';' must be in angle brackets) */
+		ue = p;
+		while (ue < end && *ue != ';' && !cc_is((unsigned char)*ue, CC_WS))
+			ue++;
+		addr->uri_pl = pl_make(p, (size_t)(ue - p));
+		if (memchr(addr->uri_pl.p, '?', addr->uri_pl.l) ||
+		    memchr(addr->uri_pl.p, ',', addr->uri_pl.l))
+			return EBADMSG;
+		p = ue;
+	}
+	err = sip_uri_decode(&addr->uri, &addr->uri_pl);
+	if (err)
+		return err;
+params:
+	s = skip_lws(p, end);
+	if (s < end) {
+		if (*s != ';')
+			return EBADMSG;
+		p = sip_params_scan(s, end, &nparams);
+		if (!p || skip_lws(p, end) != end)
+			return EBADMSG;
+		addr->params = pl_make(s + 1, (size_t)(end - s - 1));
+		sip_param_get(&addr->params, "tag", &addr->tag);
+	}
+	return 0;
+}
+
+int sip_cseq_decode(struct sip_cseq *cseq, const struct pl *value)
+{
+	const char *p = value->p, *end = p + value->l, *s;
+	struct pl num;
+
+	memset(cseq, 0, sizeof(*cseq));
+	p = skip_lws(p, end);
+	s = p;
+	while (p < end && cc_is((unsigned char)*p, CC_DIGIT))
+		p++;
+	num = pl_make(s, (size_t)(p - s));
+	/* RFC 3261 8.1.1.5: the sequence number is below 2**31 */
+	if (pl_u32(&num, 0x7fffffffu, &cseq->num))
+		return EBADMSG;
+	s = p;
+	p = skip_lws(p, end);
+	if (p == s)
+		return EBADMSG;
+	s = p;
+	while (p < end && cc_is((unsigned char)*p, CC_TOKEN))
+		p++;
+	if (p == s || skip_lws(p, end) != end)
+		return EBADMSG;
+	cseq->method_pl = pl_make(s, (size_t)(p - s));
+	cseq->method = sip_method_lookup(&cseq->method_pl);
+	return 0;
+}

@@ -1,0 +1,62 @@
+/* Character classes and small helpers shared by the parser files. */
+#ifndef B2BUA_SIP_PRIV_H
+#define B2BUA_SIP_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sip.h"
+
+enum {
+	CC_TOKEN = 1 << 0,	/* RFC 3261 25.1 token */
+	CC_WS = 1 << 1,		/* SP, HTAB, CR, LF (LWS once unfolded) */
+	CC_HEX = 1 << 2,
+	CC_DIGIT = 1 << 3,
+	CC_ALPHA = 1 << 4,
+	CC_USER = 1 << 5,	/* unreserved / user-unreserved (escapes handled apart) */
+	CC_PARAM = 1 << 6,	/* paramchar without the escapes */
+	CC_HOST = 1 << 7,	/* hostname and IPv4 characters */
+};
+
+extern const uint8_t sip_cc[256];
+
+static inline bool cc_is(unsigned char c, uint8_t cls)
+{
+	return (sip_cc[c] & cls) != 0;
+}
+
+static inline unsigned char lc(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
+}
+
+/* skips LWS (SP, HTAB and CRLF folds) from p; returns the new position */
+static inline const char *skip_lws(const char *p, const char *end)
+{
+	while (p < end && cc_is((unsigned char)*p, CC_WS))
+		p++;
+	return p;
+}
+
+static inline const char *rskip_lws(const char *start, const char *end)
+{
+	while (end > start && cc_is((unsigned char)end[-1], CC_WS))
+		end--;
+	return end;
+}
+
+/* checks an escaped run (unreserved chars of class cls or %HH) */
+bool sip_check_escaped(const char *p, size_t l, uint8_t cls, const char *extra);
+/* checks an IPv6 reference body (between the brackets) loosely:
+ * hex digits, ':' and '.', at least two ':' */
+bool sip_check_ipv6(const char *p, size_t l);
+bool sip_check_ipv4(const char *p, size_t l);
+/* p at an opening quote; returns the position after the closing quote,
+ * or NULL when it is unterminated (backslash escapes honoured) */
+const char *sip_scan_quoted(const char *p, const char *end);
+/* parses parameters ";a=b;c" starting at p (which points at ';' or at end):
+ * LWS allowed around ';' and '='; values are tokens, quoted strings or
+ * bracketed IPv6 references.  Returns the end position or NULL on error. */
+const char *sip_params_scan(const char *p, const char *end, unsigned *count);
+
+#endif

@@ -1,0 +1,163 @@
+/* SIP, SIPS and tel URIs (RFC 3261 19.1, 25.1; RFC 3966), views only. */
+#include <errno.h>
+#include <string.h>
+
+#include "sip_priv.h"
+
+static int host_decode(struct sip_uri *uri, const char *p, const char *end, const char **next)
+{
+	const char *h = p;
+
+	if (p < end && *p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(end - p));
+		if (!rb || !sip_check_ipv6(p + 1, (size_t)(rb - p - 1)))
+			return EBADMSG;
+		uri->host = pl_make(p + 1, (size_t)(rb - p - 1));
+		uri->host_type = SIP_HOST_IPV6;
+		p = rb + 1;
+	} else {
+		while (p < end && cc_is((unsigned char)*p, CC_HOST))
+			p++;
+		if (p == h)
+			return EBADMSG;
+		uri->host = pl_make(h, (size_t)(p - h));
+		uri->host_type = sip_check_ipv4(h, (size_t)(p - h)) ? SIP_HOST_IPV4 : SIP_HOST_NAME;
+		/* a hostname label starts alphanumeric: "-x" or ".." is not a host */
+		if (h[0] == '-' || h[0] == '.')
+			return EBADMSG;
+	}
+	if (p < end && *p == ':') {
+		const char *ps = ++p;
+		uint32_t port;
+		while (p < end && cc_is((unsigned char)*p, CC_DIGIT))
+			p++;
+		uri->port_pl = pl_make(ps, (size_t)(p - ps));
+		if (pl_u32(&uri->port_pl, 65535, &port))
+			return EBADMSG;
+		uri->port = (uint16_t)port;
+	}
+	*next = p;
+	return 0;
+}
+
+static int params_check(const char *p, const char *end)
+{
+	unsigned n = 0;
+
+	/* p points after the first ';' */
+	while (p <= end) {
+		const char *semi = memchr(p, ';', (size_t)(end - p));
+		const char *e = semi ? semi : end;
+		const char *eq = memchr(p, '=', (size_t)(e - p));
+		const char *ne = eq ? eq : e;
+
+		if (ne == p)
+			return EBADMSG;		/* empty parameter name */
+		if (!sip_check_escaped(p, (size_t)(ne - p), CC_PARAM, NULL))
+			return EBADMSG;
+		if (eq && (e == eq + 1 ||
+			   !sip_check_escaped(eq + 1, (size_t)(e - eq - 1), CC_PARAM, NULL)))
+			return EBADMSG;
+		if (++n > SIP_MAX_URI_PARAMS)
+			return E2BIG;
+		if (!semi)
+			break;
+		p = semi + 1;
+	}
+	return 0;
+}
+
+static int sip_part_decode(struct sip_uri *uri, const char *p, const char *end)
+{
+	const char *q = memchr(p, '?', (size_t)(end - p));
+	const char *at;
+	const char *hend = q ? q : end;
+	int err;
+
+	/* The user part may hold ';', '?' and escaped '@' (RFC 4475 3.1.1.9),
+	 * never a raw '@': the last '@' ends the userinfo. */
+	at = NULL;
+	for (const char *s = end; s > p; s--) {
+		if (s[-1] == '@') {
+			at = s - 1;
+			break;
+		}
+	}
+	if (at) {
+		const char *colon = memchr(p, ':', (size_t)(at - p));
+		const char *ue = colon ? colon : at;
+		if (ue == p)
+			return EBADMSG;
+		if (!sip_check_escaped(p, (size_t)(ue - p), CC_USER, NULL))
+			return EBADMSG;
+		uri->user = pl_make(p, (size_t)(ue - p));
+		if (colon) {
+			if (!sip_check_escaped(colon + 1, (size_t)(at - colon - 1), CC_USER, ":"))
+				return EBADMSG;
+			uri->password = pl_make(colon + 1, (size_t)(at - colon - 1));
+		}
+		p = at + 1;
+		q = memchr(p, '?', (size_t)(end - p));
+		hend = q ? q : end;
+	}
+	err = host_decode(uri, p, hend, &p);
+	if (err)
+		return err;
+	if (p < hend) {
+		if (*p != ';')
+			return EBADMSG;
+		uri->params = pl_make(p + 1, (size_t)(hend - p - 1));
+		err = params_check(p + 1, hend);
+		if (err)
+			return err;
+	}
+	if (q) {
+		uri->headers = pl_make(q + 1, (size_t)(end - q - 1));
+		if (!uri->headers.l ||
+		    !sip_check_escaped(uri->headers.p, uri->headers.l, CC_PARAM, "?=&"))
+			return EBADMSG;
+	}
+	return 0;
+}
+
+int sip_uri_decode(struct sip_uri *uri, const struct pl *text)
+{
+	const char *p, *end, *colon;
+
+	if (!uri || !text || !text->p)
+		return EINVAL;
+	memset(uri, 0, sizeof(*uri));
+	p = text->p;
+	end = p + text->l;
+	colon = memchr(p, ':', text->l);
+	if (!colon || colon == p || !cc_is((unsigned char)*p, CC_ALPHA))
+		return EBADMSG;
+	for (const char *s = p; s < colon; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (!cc_is(c, CC_ALPHA | CC_DIGIT) && c != '+' && c != '-' && c != '.')
+			return EBADMSG;
+	}
+	uri->scheme_pl = pl_make(p, (size_t)(colon - p));
+	if (pl_casecmp_str(&uri->scheme_pl, "sip"))
+		uri->scheme = SIP_SCHEME_SIP;
+	else if (pl_casecmp_str(&uri->scheme_pl, "sips"))
+		uri->scheme = SIP_SCHEME_SIPS;
+	else if (pl_casecmp_str(&uri->scheme_pl, "tel"))
+		uri->scheme = SIP_SCHEME_TEL;
+	else
+		uri->scheme = SIP_SCHEME_OTHER;
+
+	p = colon + 1;
+	if (p == end)
+		return EBADMSG;
+	/* no URI contains whitespace, angle brackets or quotes (RFC 3986 2.2) */
+	for (const char *s = p; s < end; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c <= ' ' || c == '<' || c == '>' || c == '"' || c == 0x7f)
+			return EBADMSG;
+	}
+	if (uri->scheme == SIP_SCHEME_SIP || uri->scheme == SIP_SCHEME_SIPS)
+		return sip_part_decode(uri, p, end);
+	uri->opaque = pl_make(p, (size_t)(end - p));
+	return 0;
+}
