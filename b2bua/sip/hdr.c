@@ -126,11 +126,8 @@ int sip_via_decode(struct sip_via *via, const struct pl *value)
 			p++;
 		if (p == s)
 			return EBADMSG;
-		if (part == 0 && !(p - s == 3 && lc((unsigned char)s[0]) == 's' &&
-				   lc((unsigned char)s[1]) == 'i' && lc((unsigned char)s[2]) == 'p'))
-			return EBADMSG;
-		if (part == 1 && !(p - s == 3 && memcmp(s, "2.0", 3) == 0))
-			return EBADMSG;
+		/* name and version are tokens (RFC 3261 25.1): a request of
+		 * another SIP version still gets its 505 through this Via */
 		if (part == 2) {
 			via->tp_pl = pl_make(s, (size_t)(p - s));
 			via->tp = sip_transport_lookup(&via->tp_pl);

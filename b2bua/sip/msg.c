@@ -298,10 +298,10 @@ int sip_msg_parse(struct sip_msg **msgp, struct mbuf *mb, size_t off, size_t len
 		}
 	} else {
 		msg->req = true;
-		err = parse_request_line(msg, p, e);
-		if (err) {
-			framing_error(errp, "Malformed Request Line");
-			goto fail;
+		/* a bad request line still gets an answer if the headers allow */
+		if (parse_request_line(msg, p, e)) {
+			BAD(msg, 400, "Malformed Request Line");
+			msg->method = SIP_METHOD_UNKNOWN;
 		}
 	}
 
