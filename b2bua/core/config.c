@@ -13,94 +13,6 @@
 #include "../base/log.h"
 #include "../base/pl.h"
 
-/* The loopback lab of the design, with every key documented.  The values
- * of the sections that have defaults are those defaults: the unit tests
- * check that a file leaving those sections out loads to the same values. */
-static const char default_text[] =
-"# b2bua configuration\n"
-"#\n"
-"# [section] or [section name] headers, \"key = value\" lines, comments from\n"
-"# '#' or ';' (at the start of a line or after a blank) to the end of line.\n"
-"# Quote a value that must contain '#' or ';': user_agent = \"acme ;v1\".\n"
-"#\n"
-"# Durations need a unit: ms, s, m or h (500ms, 4s, 5m).  Sizes and counts\n"
-"# are plain whole numbers.  Addresses are IPv4 or IPv6, bare or in\n"
-"# brackets (::1, [::1]), with a %scope for link-local IPv6 (fe80::1%eth0);\n"
-"# host names are not resolved.\n"
-"#\n"
-"# A section left out keeps the values shown here.  Zones and listeners\n"
-"# have no defaults, and at least one listener is needed.\n"
-"#\n"
-"# This is the loopback lab: the internal zone on 127.0.0.1 and the\n"
-"# external zone on 127.0.0.2, each with a UDP and a TCP listener on 5060.\n"
-"\n"
-"[general]\n"
-"log_level = info           # error, warn, notice, info or debug\n"
-"user_agent = b2bua         # our Server and User-Agent value, up to 63 characters\n"
-"\n"
-"[timers]                   # RFC 3261 17: no shorter than 1ms, t2 not below t1\n"
-"t1 = 500ms                 # round-trip estimate: the first retransmission interval\n"
-"t2 = 4s                    # the longest retransmission interval\n"
-"t4 = 5s                    # how long the network may keep a message in flight\n"
-"\n"
-"[tcp]\n"
-"max_connections = 4096     # open at once, inbound and outbound together (1-1000000)\n"
-"idle_timeout = 300s        # a connection idle this long is closed\n"
-"partial_timeout = 10s      # how long a partially received message may take\n"
-"\n"
-"[udp]\n"
-"size_limit = 1300          # RFC 3261 18.1.1: larger requests go over TCP (1-65507)\n"
-"\n"
-"[policy]\n"
-"database = b2bua.db        # the SQLite policy database; relative to the working directory\n"
-"\n"
-"# [zone NAME]: one side of the border.  Every listener and trunk belongs to\n"
-"# a zone, and nothing of one zone may leak into another.\n"
-"#   signalling   the address in our Via and Contact on this zone (required)\n"
-"#   media        the address in our SDP on this zone (default: signalling)\n"
-"#   media_ports  the RTP and RTCP ports relayed on this zone, FIRST-LAST\n"
-"#                (default 20000-29999); zones sharing a media address need\n"
-"#                ranges that do not overlap\n"
-"[zone internal]\n"
-"signalling = 127.0.0.1\n"
-"media = 127.0.0.1\n"
-"media_ports = 20000-29999\n"
-"\n"
-"[zone external]\n"
-"signalling = 127.0.0.2\n"
-"media = 127.0.0.2\n"
-"media_ports = 30000-39999\n"
-"\n"
-"# [listener NAME]: a socket we bind and the zone its traffic belongs to.\n"
-"#   zone       the zone's name (required)\n"
-"#   transport  udp or tcp (required)\n"
-"#   address    the address to bind (default: the zone's signalling address);\n"
-"#              0.0.0.0 or :: binds every address of that family\n"
-"#   port       1-65535 (default 5060)\n"
-"[listener internal-udp]\n"
-"zone = internal\n"
-"transport = udp\n"
-"address = 127.0.0.1\n"
-"port = 5060\n"
-"\n"
-"[listener internal-tcp]\n"
-"zone = internal\n"
-"transport = tcp\n"
-"address = 127.0.0.1\n"
-"port = 5060\n"
-"\n"
-"[listener external-udp]\n"
-"zone = external\n"
-"transport = udp\n"
-"address = 127.0.0.2\n"
-"port = 5060\n"
-"\n"
-"[listener external-tcp]\n"
-"zone = external\n"
-"transport = tcp\n"
-"address = 127.0.0.2\n"
-"port = 5060\n";
-
 enum sect {
 	SECT_NONE = 0,
 	SECT_GENERAL,
@@ -1060,11 +972,6 @@ out:
 	free(buf);
 	fclose(f);
 	return err;
-}
-
-const char *config_default_text(void)
-{
-	return default_text;
 }
 
 void config_free(struct config *cfg)
