@@ -48,46 +48,51 @@ bool sip_value_next(const struct pl *hval, size_t *pos, struct pl *val, int *err
 	return true;
 }
 
+bool sip_param_next(const struct pl *params, size_t *pos, struct pl *name, struct pl *val)
+{
+	const char *p, *end, *q;
+
+	if (!params->p || *pos >= params->l)
+		return false;
+	p = params->p + *pos;
+	end = params->p + params->l;
+	p = skip_lws(p, end);
+	const char *ns = p;
+	while (p < end && cc_is((unsigned char)*p, CC_TOKEN))
+		p++;
+	*name = pl_make(ns, (size_t)(p - ns));
+	q = skip_lws(p, end);
+	*val = pl_make(q, 0);
+	if (q < end && *q == '=') {
+		const char *vs = skip_lws(q + 1, end);
+		const char *ve = vs;
+		if (ve < end && *ve == '"') {
+			ve = sip_scan_quoted(ve, end);
+			if (!ve)
+				ve = end;
+		} else {
+			while (ve < end && *ve != ';')
+				ve++;
+		}
+		*val = pl_make(vs, (size_t)(rskip_lws(vs, ve) - vs));
+		q = ve;
+	}
+	q = memchr(q, ';', (size_t)(end - q));
+	*pos = q ? (size_t)(q + 1 - params->p) : params->l;
+	return true;
+}
+
 bool sip_param_get(const struct pl *params, const char *name, struct pl *val)
 {
-	const char *p, *end;
-	size_t nlen = strlen(name);
+	size_t pos = 0, nlen = strlen(name);
+	struct pl n, v;
 
-	if (!params->p)
-		return false;
-	p = params->p;
-	end = p + params->l;
-	while (p < end) {
-		p = skip_lws(p, end);
-		const char *ns = p;
-		while (p < end && cc_is((unsigned char)*p, CC_TOKEN))
-			p++;
-		struct pl n = pl_make(ns, (size_t)(p - ns));
-		const char *q = skip_lws(p, end);
-		struct pl v = pl_make(q, 0);
-		if (q < end && *q == '=') {
-			const char *vs = skip_lws(q + 1, end);
-			const char *ve = vs;
-			if (ve < end && *ve == '"') {
-				ve = sip_scan_quoted(ve, end);
-				if (!ve)
-					ve = end;
-			} else {
-				while (ve < end && *ve != ';')
-					ve++;
-			}
-			v = pl_make(vs, (size_t)(rskip_lws(vs, ve) - vs));
-			q = ve;
-		}
+	while (sip_param_next(params, &pos, &n, &v)) {
 		if (n.l == nlen && pl_casecmp_str(&n, name)) {
 			if (val)
 				*val = v;
 			return true;
 		}
-		p = memchr(q, ';', (size_t)(end - q));
-		if (!p)
-			break;
-		p++;
 	}
 	return false;
 }
@@ -180,10 +185,27 @@ int sip_via_decode(struct sip_via *via, const struct pl *value)
 		if (!p || skip_lws(p, end) != end)
 			return EBADMSG;
 		via->params = pl_make(s + 1, (size_t)(end - s - 1));
-		sip_param_get(&via->params, "branch", &via->branch);
-		sip_param_get(&via->params, "received", &via->received);
-		via->has_rport = sip_param_get(&via->params, "rport", &via->rport);
-		sip_param_get(&via->params, "maddr", &via->maddr);
+		/* one pass for the parameters the transaction and transport
+		 * layers read; the first occurrence of each counts */
+		size_t pos = 0;
+		struct pl n, v;
+		while (sip_param_next(&via->params, &pos, &n, &v)) {
+			if (n.l == 6 && pl_casecmp_str(&n, "branch")) {
+				if (!via->branch.p)
+					via->branch = v;
+			} else if (n.l == 8 && pl_casecmp_str(&n, "received")) {
+				if (!via->received.p)
+					via->received = v;
+			} else if (n.l == 5 && pl_casecmp_str(&n, "rport")) {
+				if (!via->has_rport) {
+					via->rport = v;
+					via->has_rport = true;
+				}
+			} else if (n.l == 5 && pl_casecmp_str(&n, "maddr")) {
+				if (!via->maddr.p)
+					via->maddr = v;
+			}
+		}
 	}
 	return 0;
 }

@@ -288,6 +288,9 @@ int sip_via_decode(struct sip_via *via, const struct pl *value);
 int sip_addr_decode(struct sip_addr *addr, const struct pl *value);
 int sip_cseq_decode(struct sip_cseq *cseq, const struct pl *value);
 
+/* Iterates a parameter list (without the leading ';'): *pos starts at 0;
+ * name and val (empty when there is no '=') are trimmed views. */
+bool sip_param_next(const struct pl *params, size_t *pos, struct pl *name, struct pl *val);
 /* Finds a ;name[=value] parameter in a parameter list (without the leading
  * ';'); returns true if present.  Names compare case-insensitively. */
 bool sip_param_get(const struct pl *params, const char *name, struct pl *val);

@@ -11,7 +11,7 @@ struct hdr_name {
 
 #define HN(s, id) { s, sizeof(s) - 1, id }
 
-/* Full names, grouped by first letter (lower case) for the lookup. */
+/* Full names in lower case. */
 static const struct hdr_name hdr_names[] = {
 	HN("accept", SIP_HDR_ACCEPT),
 	HN("accept-encoding", SIP_HDR_ACCEPT_ENCODING),
@@ -155,42 +155,46 @@ static const uint8_t hdr_compact[26] = {
 	['x' - 'a'] = SIP_HDR_SESSION_EXPIRES,
 };
 
-/* index of the first hdr_names entry per initial letter, built at start */
-static uint8_t first_idx[27];
+/* Open-addressing table over hdr_names, keyed by length and the first and
+ * last letters; built once at start, read-only afterwards. */
+#define HDR_HASH_SIZE 256u
+static uint8_t hdr_hash[HDR_HASH_SIZE];	/* index + 1 into hdr_names, 0 empty */
+
+static inline unsigned hdr_hash_key(const char *name, size_t len)
+{
+	return ((unsigned)len * 31u + lc((unsigned char)name[0]) * 7u +
+		lc((unsigned char)name[len - 1])) & (HDR_HASH_SIZE - 1);
+}
 
 __attribute__((constructor)) static void build_index(void)
 {
-	unsigned n = sizeof(hdr_names) / sizeof(hdr_names[0]);
-	unsigned i = 0;
-
-	for (unsigned c = 0; c < 26; c++) {
-		first_idx[c] = (uint8_t)i;
-		while (i < n && (unsigned)(hdr_names[i].name[0] - 'a') == c)
-			i++;
+	for (unsigned i = 0; i < sizeof(hdr_names) / sizeof(hdr_names[0]); i++) {
+		unsigned k = hdr_hash_key(hdr_names[i].name, hdr_names[i].len);
+		while (hdr_hash[k])
+			k = (k + 1) & (HDR_HASH_SIZE - 1);
+		hdr_hash[k] = (uint8_t)(i + 1);
 	}
-	first_idx[26] = (uint8_t)n;
 }
 
 enum sip_hdr_id sip_hdr_lookup(const char *name, size_t len)
 {
-	unsigned c;
+	unsigned c, k;
 
 	if (len == 0)
 		return SIP_HDR_OTHER;
-	c = lc((unsigned char)name[0]);
-	if (c < 'a' || c > 'z')
-		return SIP_HDR_OTHER;
-	c -= 'a';
-	if (len == 1)
-		return (enum sip_hdr_id)hdr_compact[c];
-	for (unsigned i = first_idx[c]; i < first_idx[c + 1]; i++) {
-		const struct hdr_name *h = &hdr_names[i];
+	if (len == 1) {
+		c = lc((unsigned char)name[0]);
+		return (c >= 'a' && c <= 'z') ? (enum sip_hdr_id)hdr_compact[c - 'a'] : SIP_HDR_OTHER;
+	}
+	for (k = hdr_hash_key(name, len); hdr_hash[k]; k = (k + 1) & (HDR_HASH_SIZE - 1)) {
+		const struct hdr_name *h = &hdr_names[hdr_hash[k] - 1];
+		size_t i = 0;
+
 		if (h->len != len)
 			continue;
-		size_t k = 1;
-		while (k < len && lc((unsigned char)name[k]) == (unsigned char)h->name[k])
-			k++;
-		if (k == len)
+		while (i < len && lc((unsigned char)name[i]) == (unsigned char)h->name[i])
+			i++;
+		if (i == len)
 			return (enum sip_hdr_id)h->id;
 	}
 	return SIP_HDR_OTHER;
