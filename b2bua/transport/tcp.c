@@ -26,19 +26,19 @@ static void tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				log_warn(l->cfg.name, "accept: %s", strerror(errno));
+				log_warn(tp_lid(l), "accept: %s", strerror(errno));
 			return;
 		}
 		tp_sa_fmt(&peer, a, sizeof(a));
 		if (t->n_conns >= t->max_conns) {
 			t->stats.conns_refused++;
-			log_warn(l->cfg.name, "refusing a connection from %s: %u open", a, t->n_conns);
+			log_warn(tp_lid(l), "refusing a connection from %s: %u open", a, t->n_conns);
 			close(fd);
 			continue;
 		}
 		err = tp_conn_alloc(&c, t, fd, l->idx, &peer, false, false);
 		if (err) {
-			log_warn(l->cfg.name, "dropping a connection from %s: %s", a, strerror(err));
+			log_warn(tp_lid(l), "dropping a connection from %s: %s", a, strerror(err));
 			close(fd);
 			continue;
 		}
@@ -79,11 +79,11 @@ int tp_tcp_open(struct tp_listener *l)
 	ev_io_init(&l->io, tcp_accept_cb, l->fd, EV_READ);
 	ev_io_start(t->loop, &l->io);
 	tp_sa_fmt(&l->local, a, sizeof(a));
-	log_info(l->cfg.name, "tcp listening on %s (zone %s)", a, l->cfg.zone);
+	log_info(tp_lid(l), "tcp listening on %s (zone %s)", a, l->cfg.zone);
 out:
 	if (err) {
 		tp_sa_fmt(&l->cfg.addr, a, sizeof(a));
-		log_err(l->cfg.name, "tcp listener on %s: %s", a, strerror(err));
+		log_err(tp_lid(l), "tcp listener on %s: %s", a, strerror(err));
 	}
 	if (fd >= 0)
 		close(fd);
@@ -103,7 +103,7 @@ static int tcp_connect(struct tp_conn **cp, struct transport *t, unsigned li,
 
 	tp_sa_fmt(peer, a, sizeof(a));
 	if (t->n_conns >= t->max_conns) {
-		log_warn(l->cfg.name, "not connecting to %s: %u connections open", a, t->n_conns);
+		log_warn(tp_lid(l), "not connecting to %s: %u connections open", a, t->n_conns);
 		return EMFILE;
 	}
 	fd = socket(peer->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -143,7 +143,7 @@ static int tcp_connect(struct tp_conn **cp, struct transport *t, unsigned li,
 out:
 	if (err) {
 		t->stats.conns_failed++;
-		log_info(l->cfg.name, "connect to %s: %s", a, strerror(err));
+		log_info(tp_lid(l), "connect to %s: %s", a, strerror(err));
 	}
 	if (fd >= 0)
 		close(fd);

@@ -61,6 +61,9 @@ static inline void tp_list_unlink(struct tp_link *le)
 	le->prev = le->next = NULL;
 }
 
+/* the log id of a listener: its configured name */
+#define tp_lid(l) ((l)->cfg.name[0] ? (l)->cfg.name : "listener")
+
 struct tp_listener {
 	struct transport *t;
 	unsigned idx;

@@ -55,7 +55,7 @@ static void udp_deliver(struct tp_listener *l, const char *p, size_t len,
 	}
 	err = mbuf_dup(&mb, p, len);
 	if (err) {
-		log_warn(l->cfg.name, "dropping a datagram of %zu bytes: %s", len, strerror(err));
+		log_warn(tp_lid(l), "dropping a datagram of %zu bytes: %s", len, strerror(err));
 		return;
 	}
 	memset(&rx, 0, sizeof(rx));
@@ -98,7 +98,7 @@ static void udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		n = recvmmsg(l->fd, msgs, TP_UDP_BATCH, MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-				log_warn(l->cfg.name, "recvmmsg: %s", strerror(errno));
+				log_warn(tp_lid(l), "recvmmsg: %s", strerror(errno));
 			return;
 		}
 		for (int i = 0; i < n; i++) {
@@ -154,14 +154,14 @@ int tp_udp_open(struct tp_listener *l)
 		char a[64];
 
 		tp_sa_fmt(&l->local, a, sizeof(a));
-		log_info(l->cfg.name, "udp listening on %s (zone %s)", a, l->cfg.zone);
+		log_info(tp_lid(l), "udp listening on %s (zone %s)", a, l->cfg.zone);
 	}
 out:
 	if (err) {
 		char a[64];
 
 		tp_sa_fmt(&l->cfg.addr, a, sizeof(a));
-		log_err(l->cfg.name, "udp listener on %s: %s", a, strerror(err));
+		log_err(tp_lid(l), "udp listener on %s: %s", a, strerror(err));
 	}
 	if (fd >= 0)
 		close(fd);
@@ -185,7 +185,7 @@ int tp_udp_send(struct transport *t, const struct tp_dest *dst, struct mbuf *mb)
 
 		t->stats.send_errors++;
 		tp_sa_fmt(&dst->addr, a, sizeof(a));
-		log_debug(t->lst[i].cfg.name, "sendto %s: %s", a, strerror(err));
+		log_debug(tp_lid(&t->lst[i]), "sendto %s: %s", a, strerror(err));
 		return err;
 	}
 	t->stats.udp_tx++;
