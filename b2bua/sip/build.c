@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "sip_priv.h"
+#include "../base/sa.h"
 
 void sip_build_hdr(struct mbw *w, enum sip_hdr_id id, const struct pl *value)
 {
@@ -38,6 +39,44 @@ static void copy_all(struct mbw *w, const struct sip_msg *m, enum sip_hdr_id id)
 		sip_build_hdr(w, id, &h->val);
 }
 
+/* The Via headers as received, except that the top value gets what RFC
+ * 3261 18.2.1 and RFC 3581 4 ask of a server: received= when the sent-by
+ * host differs from the packet's source address, and the source port in an
+ * empty rport. */
+static void write_vias(struct mbw *w, const struct sip_msg *req)
+{
+	const struct sip_hdr *top = sip_msg_hdr(req, SIP_HDR_VIA);
+	const struct sip_via *via = &req->via;
+	char ip[SA_STRLEN];
+
+	if (!top || !via->value.p || req->src.ss_family == 0 ||
+	    via->value.p < top->val.p || via->value.p + via->value.l > top->val.p + top->val.l) {
+		copy_all(w, req, SIP_HDR_VIA);
+		return;
+	}
+	sa_ip_fmt(&req->src, ip, sizeof(ip));
+	const char *vs = via->value.p, *ve = vs + via->value.l;
+	mbw_puts(w, "Via: ");
+	if (via->has_rport && via->rport.l == 0) {
+		mbw_put(w, vs, (size_t)(via->rport.p - vs));
+		mbw_putc(w, '=');
+		mbw_u32(w, sa_port(&req->src));
+		mbw_put(w, via->rport.p, (size_t)(ve - via->rport.p));
+	} else {
+		mbw_put(w, vs, via->value.l);
+	}
+	/* received is added when rport is present too (RFC 3581 4) */
+	if (!via->received.p && (!pl_eq_str(&via->host, ip) || via->has_rport)) {
+		mbw_puts(w, ";received=");
+		mbw_puts(w, ip);
+	}
+	/* the other values of the top Via header line, then the other lines */
+	mbw_put(w, ve, (size_t)(top->val.p + top->val.l - ve));
+	mbw_put(w, "\r\n", 2);
+	for (const struct sip_hdr *h = sip_msg_hdr_next(req, top); h; h = sip_msg_hdr_next(req, h))
+		sip_build_hdr(w, SIP_HDR_VIA, &h->val);
+}
+
 int sip_build_response(struct mbuf **mbp, const struct sip_msg *req, uint16_t scode,
 		       const char *reason, const char *totag, const char *extra_hdrs,
 		       const struct pl *ctype, const struct pl *body)
@@ -60,7 +99,7 @@ int sip_build_response(struct mbuf **mbp, const struct sip_msg *req, uint16_t sc
 
 	/* RFC 3261 8.2.6.2: Via, From, Call-ID and CSeq as received, To with
 	 * our tag added unless the request already carried one */
-	copy_all(&w, req, SIP_HDR_VIA);
+	write_vias(&w, req);
 	h = sip_msg_hdr(req, SIP_HDR_FROM);
 	if (h)
 		sip_build_hdr(&w, SIP_HDR_FROM, &h->val);

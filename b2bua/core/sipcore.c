@@ -1,0 +1,317 @@
+#include "sipcore.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/rand.h"
+#include "base/sa.h"
+#include "core/config.h"
+#include "core/ua.h"
+#include "sip/sip.h"
+#include "transport/transport.h"
+#include "tsx/tsx.h"
+
+struct sipcore {
+	struct ev_loop *loop;
+	char server_hdr[CFG_USER_AGENT_MAX + 16];	/* "Server: ...\r\n" */
+	struct transport *tp;
+	struct tsx_layer *tsx;
+	struct sipcore_stats stats;
+};
+
+/* A log id for a message: its Call-ID made printable, or a placeholder. */
+static const char *msg_log_id(const struct sip_msg *msg, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (!msg || !msg->callid.l) {
+		snprintf(buf, size, "no-call-id");
+		return buf;
+	}
+	for (size_t i = 0; i < msg->callid.l && n + 1 < size; i++) {
+		unsigned char c = (unsigned char)msg->callid.p[i];
+		buf[n++] = (c > ' ' && c < 0x7f && c != '[' && c != ']') ? (char)c : '?';
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* RFC 3261 18.2.2 with RFC 3581: where responses to req go. */
+static void reply_dest(const struct sip_msg *req, const struct tp_rx *rx, struct tp_dest *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->tp = rx->tp;
+	d->listener = rx->listener;
+	d->addr = rx->src;
+	if (rx->tp != SIP_TP_UDP) {
+		/* reliable: back on the connection the request came on */
+		d->conn_id = rx->conn_id;
+		return;
+	}
+	/* unreliable: the source address, with the rport (RFC 3581) or the
+	 * sent-by port, 5060 by default */
+	if (!req->via.has_rport)
+		sa_set_port(&d->addr, req->via.port ? req->via.port : 5060);
+}
+
+static int send_h(const struct tp_dest *dst, struct mbuf *mb, void *arg)
+{
+	struct sipcore *sc = arg;
+
+	return transport_send(sc->tp, dst, mb);
+}
+
+static void count_answer(struct sipcore *sc, uint16_t status)
+{
+	if (status >= 100 && status < 700)
+		sc->stats.answered[status / 100]++;
+}
+
+static int build_answer(struct sipcore *sc, struct mbuf **mbp, const struct sip_msg *req,
+			struct ua_verdict *v)
+{
+	char totag[17];
+	size_t used = strlen(v->extra);
+
+	if (rand_token(totag, 16))
+		return EIO;
+	snprintf(v->extra + used, sizeof(v->extra) - used, "%s", sc->server_hdr);
+	return sip_build_response(mbp, req, v->status, v->reason, totag, v->extra, NULL, NULL);
+}
+
+/* RFC 4475: a malformed request is answered without a transaction */
+static void answer_stateless(struct sipcore *sc, const struct sip_msg *req,
+			     const struct tp_rx *rx, struct ua_verdict *v, const char *id)
+{
+	struct tp_dest d;
+	struct mbuf *mb;
+	int err;
+
+	reply_dest(req, rx, &d);
+	err = build_answer(sc, &mb, req, v);
+	if (!err) {
+		err = transport_send(sc->tp, &d, mb);
+		mbuf_unref(mb);
+	}
+	if (err)
+		log_warn(id, "cannot send %u: %s", v->status, strerror(err));
+	else
+		count_answer(sc, v->status);
+}
+
+static void handle_cancel(struct sipcore *sc, struct tsx *st, const struct sip_msg *req, const char *id)
+{
+	struct tsx *inv = tsx_server_find_invite(sc->tsx, req);
+	struct ua_verdict v;
+	struct mbuf *mb;
+
+	memset(&v, 0, sizeof(v));
+	/* RFC 3261 9.2: 481 when no transaction matches; 200 otherwise,
+	 * and 487 to the INVITE if it has not had a final response */
+	v.status = inv ? 200 : 481;
+	if (build_answer(sc, &mb, req, &v) == 0) {
+		if (tsx_respond(st, v.status, mb) == 0)
+			count_answer(sc, v.status);
+		mbuf_unref(mb);
+	}
+	log_info(id, "CANCEL answered %u", v.status);
+}
+
+static void handle_request(struct sipcore *sc, struct sip_msg *req, const struct tp_rx *rx)
+{
+	char idbuf[96], src[SA_STRLEN];
+	const char *id = msg_log_id(req, idbuf, sizeof(idbuf));
+	struct ua_verdict v;
+	struct tp_dest d;
+	struct tsx *st = NULL;
+	struct mbuf *mb;
+	int err;
+
+	sc->stats.rx_requests++;
+	sa_fmt(&rx->src, src, sizeof(src));
+	if (!ua_can_answer(req)) {
+		sc->stats.unanswerable++;
+		log_info(id, "dropped request from %s %s: %s", src, sip_transport_name(rx->tp),
+			 req->bad.reason ? req->bad.reason : "no usable Via");
+		return;
+	}
+	if (req->bad.status) {
+		sc->stats.bad_requests++;
+		ua_check_request(req, &v);
+		log_info(id, "%.*s from %s rejected %u %s", PL_FMT(req->method_pl), src,
+			 v.status, v.reason ? v.reason : sip_reason_phrase(v.status));
+		answer_stateless(sc, req, rx, &v, id);
+		return;
+	}
+
+	reply_dest(req, rx, &d);
+	err = tsx_server_recv(sc->tsx, req, &d, &st);
+	if (err == EALREADY) {
+		sc->stats.retransmissions++;
+		return;
+	}
+	if (err == ENOENT || (err == 0 && !st)) {
+		/* an ACK: for a 2xx there is no dialog yet to take it */
+		log_debug(id, "ACK from %s absorbed", src);
+		return;
+	}
+	if (err == EINVAL) {
+		ua_check_request(req, &v);
+		if (!v.status)
+			v.status = 400;
+		answer_stateless(sc, req, rx, &v, id);
+		return;
+	}
+	if (err) {
+		log_warn(id, "no transaction for %.*s from %s: %s", PL_FMT(req->method_pl), src,
+			 strerror(err));
+		return;
+	}
+
+	if (req->method == SIP_METHOD_CANCEL) {
+		handle_cancel(sc, st, req, id);
+		return;
+	}
+	if (!ua_verdict(req, &v))
+		return;
+	err = build_answer(sc, &mb, req, &v);
+	if (err) {
+		log_err(id, "cannot build %u: %s", v.status, strerror(err));
+		return;
+	}
+	err = tsx_respond(st, v.status, mb);
+	mbuf_unref(mb);
+	if (err) {
+		log_warn(id, "cannot send %u to %s: %s", v.status, src, strerror(err));
+		return;
+	}
+	count_answer(sc, v.status);
+	log_info(id, "%.*s from %s answered %u %s", PL_FMT(req->method_pl), src, v.status,
+		 v.reason ? v.reason : sip_reason_phrase(v.status));
+}
+
+static void handle_response(struct sipcore *sc, struct sip_msg *resp, const struct tp_rx *rx)
+{
+	char idbuf[96], src[SA_STRLEN];
+	const char *id = msg_log_id(resp, idbuf, sizeof(idbuf));
+	const char *why = NULL;
+
+	sc->stats.rx_responses++;
+	if (!ua_check_response(resp, &why)) {
+		sc->stats.bad_responses++;
+		sa_fmt(&rx->src, src, sizeof(src));
+		log_info(id, "dropped %u response from %s: %s", resp->scode, src, why);
+		return;
+	}
+	if (tsx_client_recv(sc->tsx, resp) == ENOENT) {
+		sc->stats.stray_responses++;
+		log_debug(id, "stray %u response dropped", resp->scode);
+	}
+}
+
+static void recv_h(struct mbuf *mb, size_t off, size_t len, const struct tp_rx *rx, void *arg)
+{
+	struct sipcore *sc = arg;
+	struct sip_parse_err perr = { 0, NULL };
+	struct sip_msg *msg;
+	char src[SA_STRLEN];
+	int err;
+
+	err = sip_msg_parse(&msg, mb, off, len, rx->tp == SIP_TP_UDP ? SIP_PARSE_DGRAM : 0, &perr);
+	if (err) {
+		sc->stats.unframed++;
+		sa_fmt(&rx->src, src, sizeof(src));
+		log_info(NULL, "dropped %zu bytes from %s %s: %s", len, src,
+			 sip_transport_name(rx->tp), perr.reason ? perr.reason : strerror(err));
+		return;
+	}
+	msg->rx_tp = rx->tp;
+	msg->src = rx->src;
+	msg->dst = rx->local;
+	msg->rx_listener = rx->listener;
+	if (msg->req)
+		handle_request(sc, msg, rx);
+	else
+		handle_response(sc, msg, rx);
+	sip_msg_free(msg);
+}
+
+static void error_h(const struct tp_dest *dst, int err, void *arg)
+{
+	char addr[SA_STRLEN];
+
+	(void)arg;
+	sa_fmt(&dst->addr, addr, sizeof(addr));
+	log_info(NULL, "stream to %s failed: %s", addr, strerror(err));
+}
+
+int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct config *cfg)
+{
+	struct tp_listener_cfg *lc = NULL;
+	struct sipcore *sc;
+	struct tp_cfg tc;
+	struct tsx_timers timers;
+	int err;
+
+	sc = calloc(1, sizeof(*sc));
+	if (!sc)
+		return ENOMEM;
+	sc->loop = loop;
+	if (cfg->user_agent[0])
+		snprintf(sc->server_hdr, sizeof(sc->server_hdr), "Server: %s\r\n", cfg->user_agent);
+
+	lc = calloc(cfg->n_listeners ? cfg->n_listeners : 1, sizeof(*lc));
+	if (!lc) {
+		err = ENOMEM;
+		goto out;
+	}
+	for (unsigned i = 0; i < cfg->n_listeners; i++) {
+		snprintf(lc[i].name, sizeof(lc[i].name), "%s", cfg->listeners[i].name);
+		snprintf(lc[i].zone, sizeof(lc[i].zone), "%s", cfg->listeners[i].zone);
+		lc[i].tp = cfg->listeners[i].tp;
+		lc[i].addr = cfg->listeners[i].addr;
+	}
+	memset(&tc, 0, sizeof(tc));
+	tc.listeners = lc;
+	tc.n_listeners = cfg->n_listeners;
+	tc.tcp_max_conns = cfg->tcp_max_conns;
+	tc.tcp_idle_timeout = cfg->tcp_idle_timeout;
+	tc.tcp_partial_timeout = cfg->tcp_partial_timeout;
+	tc.udp_size_limit = cfg->udp_size_limit;
+	err = transport_alloc(&sc->tp, loop, &tc, recv_h, error_h, sc);
+	if (err)
+		goto out;
+
+	timers.t1 = cfg->t1;
+	timers.t2 = cfg->t2;
+	timers.t4 = cfg->t4;
+	err = tsx_layer_alloc(&sc->tsx, loop, &timers, send_h, sc);
+	if (err)
+		goto out;
+
+out:
+	free(lc);
+	if (err) {
+		sipcore_free(sc);
+		return err;
+	}
+	*scp = sc;
+	return 0;
+}
+
+void sipcore_free(struct sipcore *sc)
+{
+	if (!sc)
+		return;
+	tsx_layer_free(sc->tsx);
+	transport_free(sc->tp);
+	free(sc);
+}
+
+void sipcore_stats(const struct sipcore *sc, struct sipcore_stats *out)
+{
+	*out = sc->stats;
+}
