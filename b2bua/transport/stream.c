@@ -96,6 +96,8 @@ static void deliver(struct tp_conn *c, size_t off, size_t len)
 /* cuts and hands up every whole message in the buffer */
 static void frame_all(struct tp_conn *c)
 {
+	bool progress = false;
+
 	while (!c->closed) {
 		size_t off = c->rx_off, n;
 		int err = tp_frame_scan(&c->frame, c->rx->data + off, c->rx->len - off, &n);
@@ -112,10 +114,12 @@ static void frame_all(struct tp_conn *c)
 			return;
 		}
 		c->rx_off += n;
-		if (c->frame.keepalive)
+		if (c->frame.keepalive) {
 			pong(c, c->frame.pongs);
-		else
+		} else {
 			deliver(c, off, n);
+			progress = true;
+		}
 	}
 	if (c->closed)
 		return;
@@ -136,6 +140,10 @@ static void frame_all(struct tp_conn *c)
 		tp_conn_close(c, TP_CLOSE_ERROR);
 		return;
 	}
+	/* the partial timeout is per message: a stream whose reads keep
+	 * ending inside the next message is still making progress */
+	if (progress)
+		tp_conn_partial(c, false);
 	tp_conn_partial(c, true);
 }
 

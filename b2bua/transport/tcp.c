@@ -1,11 +1,33 @@
 /* TCP listeners (accept, with the connection limit) and outgoing connects. */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/log.h"
 #include "tp.h"
+
+/* Out of file descriptors, a pending connection would wake the loop
+ * again and again: give up the spare descriptor to accept it and close
+ * it.  returns true when one was refused so. */
+static bool refuse_without_fds(struct tp_listener *l)
+{
+	struct transport *t = l->t;
+	int fd;
+
+	if (t->spare_fd < 0)
+		return false;
+	close(t->spare_fd);
+	fd = accept(l->fd, NULL, NULL);
+	if (fd >= 0) {
+		close(fd);
+		t->stats.conns_refused++;
+		log_warn(tp_lid(l), "refused a connection: out of file descriptors");
+	}
+	t->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return fd >= 0;
+}
 
 static void tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -24,6 +46,8 @@ static void tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if ((errno == EMFILE || errno == ENFILE) && refuse_without_fds(l))
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				log_warn(tp_lid(l), "accept: %s", strerror(errno));

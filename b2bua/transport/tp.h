@@ -142,6 +142,7 @@ struct transport {
 	ev_timer timer;			/* the earliest deadline of both lists */
 
 	char *udp_bufs;			/* TP_UDP_BATCH x TP_UDP_BUF */
+	int spare_fd;			/* given up to refuse a connection when out of fds */
 	struct tp_stats stats;
 };
 

@@ -1,5 +1,6 @@
 /* The transport object: its listeners, sending, counters. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,7 +40,7 @@ static void listeners_close(struct transport *t)
 
 static int listeners_open(struct transport *t, const struct tp_cfg *cfg)
 {
-	bool udp = false;
+	bool udp = false, tcp = false;
 
 	t->lst = calloc(cfg->n_listeners ? cfg->n_listeners : 1, sizeof(*t->lst));
 	if (!t->lst)
@@ -48,11 +49,17 @@ static int listeners_open(struct transport *t, const struct tp_cfg *cfg)
 	for (unsigned i = 0; i < t->n_lst; i++) {
 		t->lst[i].fd = -1;
 		udp |= cfg->listeners[i].tp == SIP_TP_UDP;
+		tcp |= cfg->listeners[i].tp == SIP_TP_TCP;
 	}
 	if (udp) {
 		t->udp_bufs = malloc((size_t)TP_UDP_BATCH * TP_UDP_BUF);
 		if (!t->udp_bufs)
 			return ENOMEM;
+	}
+	if (tcp) {
+		t->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (t->spare_fd < 0)
+			return errno;
 	}
 
 	for (unsigned i = 0; i < t->n_lst; i++) {
@@ -98,6 +105,7 @@ int transport_alloc(struct transport **tpp, struct ev_loop *loop, const struct t
 							  : TP_DEFAULT_PARTIAL;
 	t->udp_size_limit = cfg->udp_size_limit ? cfg->udp_size_limit : TP_DEFAULT_UDP_LIMIT;
 	t->next_id = 1;
+	t->spare_fd = -1;
 
 	err = tp_conn_table_init(t);
 	if (err)
@@ -122,6 +130,8 @@ void transport_free(struct transport *t)
 		listeners_close(t);
 		free(t->lst);
 	}
+	if (t->spare_fd >= 0)
+		close(t->spare_fd);
 	free(t->udp_bufs);
 	free(t);
 }

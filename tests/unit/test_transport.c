@@ -733,6 +733,41 @@ START_TEST(tcp_partial_message_times_out)
 }
 END_TEST
 
+START_TEST(tcp_partial_timeout_restarts_with_each_message)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct peer b;
+	struct sockaddr_storage b_tcp;
+	struct client c;
+	const char *m = OPTIONS_REQ;
+	size_t len = strlen(m), half = len / 2;
+
+	/* every read ends inside the next message, for longer than the
+	 * partial timeout in all, but each message takes less */
+	peer_open(&b, loop, AF_INET, 0, 10, 0.3);
+	b_tcp = listener_addr(&b, 1);
+	client_open(&c, loop, &b_tcp);
+	client_write(&c, m, half);
+	for (int i = 0; i < 4; i++) {
+		run_for(loop, 0.15);
+		client_write(&c, m + half, len - half);
+		client_write(&c, m, half);
+	}
+	want_n = 4;
+	ck_assert(run_until(loop, got_n, &b, 2));
+	ck_assert(!c.eof);
+	ck_assert_uint_eq(stats(&b).conns_partial_closed, 0);
+	for (int i = 0; i < 4; i++)
+		ck_assert_str_eq(b.data[i], m);
+	/* and the last half message does time out */
+	ck_assert(run_until(loop, client_eof, &c, 3));
+	ck_assert_uint_eq(stats(&b).conns_partial_closed, 1);
+	client_close(&c, loop);
+	peer_done(&b);
+	ev_loop_destroy(loop);
+}
+END_TEST
+
 START_TEST(tcp_connections_beyond_the_limit_are_refused)
 {
 	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
@@ -871,6 +906,7 @@ static Suite *transport_suite(void)
 	tcase_add_test(tcp, tcp_idle_connection_is_closed);
 	tcase_add_test(tcp, tcp_traffic_keeps_a_connection_open);
 	tcase_add_test(tcp, tcp_partial_message_times_out);
+	tcase_add_test(tcp, tcp_partial_timeout_restarts_with_each_message);
 	tcase_add_test(tcp, tcp_connections_beyond_the_limit_are_refused);
 	suite_add_tcase(s, tcp);
 
