@@ -744,12 +744,12 @@ START_TEST(tcp_partial_timeout_restarts_with_each_message)
 
 	/* every read ends inside the next message, for longer than the
 	 * partial timeout in all, but each message takes less */
-	peer_open(&b, loop, AF_INET, 0, 10, 0.3);
+	peer_open(&b, loop, AF_INET, 0, 10, 0.5);
 	b_tcp = listener_addr(&b, 1);
 	client_open(&c, loop, &b_tcp);
 	client_write(&c, m, half);
 	for (int i = 0; i < 4; i++) {
-		run_for(loop, 0.15);
+		run_for(loop, 0.2);
 		client_write(&c, m + half, len - half);
 		client_write(&c, m, half);
 	}
