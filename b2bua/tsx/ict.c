@@ -47,7 +47,6 @@ void tsx_ict_timer_life(struct tsx *t)
 /* RFC 3261 17.1.1.3: the ACK for a 3xx-6xx is part of this transaction */
 static void send_ack(struct tsx *t, const struct sip_msg *resp)
 {
-	const struct tsx_timers *tm = &t->l->tm;
 	int err;
 
 	err = tsx_build_ack(&t->ack, t->req, resp);
@@ -62,7 +61,7 @@ static void send_ack(struct tsx *t, const struct sip_msg *resp)
 		tsx_terminate(t);
 		return;
 	}
-	tsx_life_start(t, t->reliable ? 0 : tm->d);	/* timer D */
+	tsx_life_start(t, t->reliable ? 0 : t->l->timer_d);	/* timer D */
 }
 
 void tsx_ict_recv(struct tsx *t, const struct sip_msg *resp)

@@ -36,7 +36,7 @@ int tsx_layer_alloc(struct tsx_layer **lp, struct ev_loop *loop, const struct ts
 
 	if (!lp || !loop || !sendh)
 		return EINVAL;
-	if (t && (t->t1 < 0 || t->t2 < 0 || t->t4 < 0 || t->d < 0))
+	if (t && (t->t1 < 0 || t->t2 < 0 || t->t4 < 0))
 		return EINVAL;
 
 	l = calloc(1, sizeof(*l));
@@ -48,7 +48,7 @@ int tsx_layer_alloc(struct tsx_layer **lp, struct ev_loop *loop, const struct ts
 	l->tm.t1 = t && t->t1 > 0 ? t->t1 : 0.5;
 	l->tm.t2 = t && t->t2 > 0 ? t->t2 : 4.0;
 	l->tm.t4 = t && t->t4 > 0 ? t->t4 : 5.0;
-	l->tm.d = t && t->d > 0 ? t->d : 32.0;
+	l->timer_d = 32.0;
 
 	err = rand_bytes(&l->seed, sizeof(l->seed));
 	if (err)
@@ -97,6 +97,14 @@ void tsx_layer_free(struct tsx_layer *l)
 	tsx_htab_free(&l->srv);
 	tsx_htab_free(&l->cli);
 	free(l);
+}
+
+int tsx_layer_set_timer_d(struct tsx_layer *l, double secs)
+{
+	if (!l || secs <= 0)
+		return EINVAL;
+	l->timer_d = secs;
+	return 0;
 }
 
 void tsx_layer_stats(const struct tsx_layer *l, struct tsx_stats *st)
@@ -175,14 +183,31 @@ int tsx_alloc(struct tsx **tp, struct tsx_layer *l, enum tsx_kind kind,
 	return 0;
 }
 
+/* The end notice: the TU's last word about this transaction. */
+static void notify_end(struct tsx *t)
+{
+	if (t->detached)
+		return;
+	if ((t->kind == TSX_ICT || t->kind == TSX_NICT) && t->resph)
+		t->resph(t, NULL, 0, t->arg);
+	else if ((t->kind == TSX_IST || t->kind == TSX_NIST) && t->srvh)
+		t->srvh(t, 0, t->srvarg);
+}
+
+/* Frees the terminated transactions.  Runs with depth raised, so that a
+ * TU calling back into the layer from the end notice adds to the list
+ * rather than recursing. */
 static void gc(struct tsx_layer *l)
 {
+	l->depth++;
 	while (l->dead) {
 		struct tsx *t = l->dead;
 
 		l->dead = t->dnext;
+		notify_end(t);
 		tsx_destroy(t);
 	}
+	l->depth--;
 }
 
 /* Every public entry point brackets itself with these, so that a
@@ -233,8 +258,7 @@ void tsx_terminate(struct tsx *t)
 		t->cancel_of->cancel = NULL;
 		t->cancel_of = NULL;
 	}
-	if (t->detached)
-		bury(t);
+	bury(t);
 }
 
 void tsx_detach(struct tsx *t)
@@ -244,8 +268,6 @@ void tsx_detach(struct tsx *t)
 	t->detached = true;
 	t->resph = NULL;
 	t->srvh = NULL;
-	if (t->state == TSX_TERMINATED)
-		bury(t);
 }
 
 const char *tsx_id(const struct tsx *t)

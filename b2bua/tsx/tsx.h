@@ -5,12 +5,13 @@
  * received requests and responses to them.  It never calls the transport:
  * every message leaves through the tsx_send_h given to tsx_layer_alloc.
  *
- * Lifetime.  A transaction handed to the TU (by tsx_server_recv,
- * tsx_client_start or tsx_client_cancel) stays valid until the TU calls
- * tsx_detach on it, exactly once.  After tsx_detach the TU gets no more
- * callbacks; the transaction finishes its timers on its own and the layer
- * frees it once it is terminated.  The layer never frees a transaction while
- * one of its callbacks is running.
+ * Lifetime.  A transaction lives until it terminates (its last timer, a
+ * timeout or a transport error); the layer then frees it, but only after
+ * the layer call in which it terminated has returned, never while one of
+ * its callbacks runs.  Just before freeing it, the layer gives the TU an
+ * end notice (resph with resp NULL and err 0, or srvh with err 0) after
+ * which the pointer must be forgotten.  A TU that keeps no pointer needs no
+ * notice; tsx_detach stops every callback, end notice included.
  *
  * Threads: the signalling thread's loop only.  Nothing here is locked.
  */
@@ -28,11 +29,9 @@ struct tsx;
 struct tsx_layer;
 
 /* Timer base values in seconds.  A zero field takes its default:
- * t1 0.5, t2 4, t4 5 (RFC 3261 17.1.1.1), d 32 (timer D, RFC 3261
- * 17.1.1.2: "at least 32 seconds" for unreliable transports). */
+ * t1 0.5, t2 4, t4 5 (RFC 3261 17.1.1.1). */
 struct tsx_timers {
 	double t1, t2, t4;
-	double d;
 };
 
 enum tsx_kind {
@@ -67,7 +66,8 @@ typedef int (tsx_send_h)(const struct tp_dest *dst, struct mbuf *mb, void *arg);
  * resp is valid for the duration of the call only. */
 typedef void (tsx_resp_h)(struct tsx *ct, const struct sip_msg *resp, int err, void *arg);
 
-/* Server transaction failures reported after the fact:
+/* Server transaction events, for a TU that set a handler:
+ *   0          the end notice: the transaction is about to be freed
  *   ETIMEDOUT  timer H fired: no ACK came for our final non-2xx response
  *   other      the transport failed while re-sending a response (17.2.4)
  * The transaction is terminated when this is called. */
@@ -92,6 +92,9 @@ int tsx_layer_alloc(struct tsx_layer **lp, struct ev_loop *loop, const struct ts
  * called from inside a transaction callback.  NULL is fine. */
 void tsx_layer_free(struct tsx_layer *l);
 void tsx_layer_stats(const struct tsx_layer *l, struct tsx_stats *st);
+/* Timer D (RFC 3261 17.1.1.2: at least 32 s over UDP, the default).
+ * returns 0 or EINVAL. */
+int tsx_layer_set_timer_d(struct tsx_layer *l, double secs);
 
 /* ---- server side ---- */
 
@@ -119,11 +122,13 @@ int tsx_server_recv(struct tsx_layer *l, const struct sip_msg *req, const struct
  * returns 0; EINVAL (bad status code or not a server transaction); EPROTO
  * when the state allows no such response (a final after a final, except
  * further 2xx to an INVITE in Accepted); or the transport errno, in which
- * case the transaction is terminated (RFC 3261 17.2.4). */
+ * case the transaction is terminated (RFC 3261 17.2.4) and freed when this
+ * returns.  After a final response the TU need not keep st: the layer
+ * absorbs retransmissions and frees it on its own. */
 int tsx_respond(struct tsx *st, uint16_t scode, struct mbuf *resp);
 
-/* Optional: where an INVITE or non-INVITE server transaction reports
- * timer H and transport failures found while re-sending on its own. */
+/* Optional: where a server transaction reports timer H, transport
+ * failures found while re-sending on its own, and its end. */
 void tsx_server_set_handler(struct tsx *st, tsx_srv_h *h, void *arg);
 
 /* RFC 3261 9.2: the INVITE server transaction a CANCEL refers to (the
@@ -160,8 +165,10 @@ int tsx_client_cancel(struct tsx *ict, struct tsx **cancel_tsx, tsx_resp_h *h, v
 
 /* ---- both ---- */
 
-/* The TU forgets the transaction: no more callbacks; the transaction
- * still runs its timers and absorbs retransmissions.  NULL is fine. */
+/* The TU forgets the transaction: no more callbacks, not even the end
+ * notice; the transaction still runs its timers, absorbs retransmissions
+ * and is freed when it ends.  Only for a transaction not yet freed.  NULL
+ * is fine. */
 void tsx_detach(struct tsx *t);
 
 /* e.g. "tsx:z9hG4bK776asdhds" for log lines */

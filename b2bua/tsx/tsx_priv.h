@@ -56,7 +56,7 @@ struct tsx {
 	enum tsx_kind kind;
 	enum tsx_state state;
 	bool reliable;		/* no retransmissions; D, I, J, K are zero */
-	bool detached;		/* the TU let go */
+	bool detached;		/* the TU let go: no more callbacks */
 	bool rfc2543;		/* server: matched by the RFC 2543 fallback */
 	bool hashed;		/* in a hash table or the RFC 2543 list */
 	bool final_up;		/* client: a final response or error was passed up */
@@ -98,6 +98,7 @@ struct tsx {
 struct tsx_layer {
 	struct ev_loop *loop;
 	struct tsx_timers tm;
+	double timer_d;		/* RFC 3261 17.1.1.2: at least 32 s */
 	tsx_send_h *sendh;
 	void *arg;
 	uint64_t seed;

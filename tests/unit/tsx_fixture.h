@@ -49,8 +49,8 @@ struct fixture {
 	int fail_err;
 	struct event ev[MAX_EVENTS];
 	unsigned nev;
-	struct tsx *held[16];	/* transactions to detach in teardown */
-	unsigned nheld;
+	struct tsx *ended[1024];	/* end notices received */
+	unsigned nended;
 	ev_timer guard;
 };
 
@@ -85,23 +85,44 @@ FX_FN void record(struct tsx *t, int scode, int err, const struct pl *totag)
 		pl_strcpy(totag, e->totag, sizeof(e->totag));
 }
 
+FX_FN void note_end(struct tsx *t)
+{
+	unsigned i;
+
+	/* exactly one end notice per transaction */
+	for (i = 0; i < F.nended; i++)
+		ck_assert_ptr_ne(F.ended[i], t);
+	ck_assert_uint_lt(F.nended, 1024);
+	F.ended[F.nended++] = t;
+}
+
+/* true once t had its end notice (it is freed: compare, never touch) */
+FX_FN bool ended(const struct tsx *t)
+{
+	unsigned i;
+
+	for (i = 0; i < F.nended; i++)
+		if (F.ended[i] == t)
+			return true;
+	return false;
+}
+
 FX_FN void on_resp(struct tsx *t, const struct sip_msg *resp, int err, void *arg)
 {
 	(void)arg;
-	record(t, resp ? resp->scode : 0, err, resp ? &resp->to.tag : NULL);
+	if (!resp && !err)
+		note_end(t);
+	else
+		record(t, resp ? resp->scode : 0, err, resp ? &resp->to.tag : NULL);
 }
 
 FX_FN void on_srv(struct tsx *t, int err, void *arg)
 {
 	(void)arg;
-	record(t, 0, err, NULL);
-}
-
-FX_FN void hold(struct tsx *t)
-{
-	ck_assert_ptr_nonnull(t);
-	ck_assert_uint_lt(F.nheld, 16);
-	F.held[F.nheld++] = t;
+	if (!err)
+		note_end(t);
+	else
+		record(t, 0, err, NULL);
 }
 
 FX_FN void guard_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -113,29 +134,26 @@ FX_FN void guard_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 FX_FN void fx_setup(void)
 {
-	struct tsx_timers tm = { .t1 = T1, .t2 = T2, .t4 = T4, .d = TD };
+	struct tsx_timers tm = { .t1 = T1, .t2 = T2, .t4 = T4 };
 
 	memset(&F, 0, sizeof(F));
 	F.loop = ev_loop_new(EVFLAG_AUTO);
 	ck_assert_ptr_nonnull(F.loop);
 	ck_assert_int_eq(tsx_layer_alloc(&F.l, F.loop, &tm, fake_send, NULL), 0);
+	ck_assert_int_eq(tsx_layer_set_timer_d(F.l, TD), 0);
 	ev_init(&F.guard, guard_cb);
 	ev_now_update(F.loop);
 }
 
 FX_FN void fx_teardown(void)
 {
-	struct tsx_stats st;
 	unsigned i;
 
-	for (i = 0; i < F.nheld; i++)
-		tsx_detach(F.held[i]);
 	tsx_layer_free(F.l);
 	for (i = 0; i < F.nsent; i++)
 		mbuf_unref(F.sent[i].mb);
 	ev_timer_stop(F.loop, &F.guard);
 	ev_loop_destroy(F.loop);
-	(void)st;
 }
 
 /* Runs the loop until cond holds or max seconds passed; the guard timer
