@@ -232,6 +232,7 @@ static void recv_h(struct mbuf *mb, size_t off, size_t len, const struct tp_rx *
 	msg->src = rx->src;
 	msg->dst = rx->local;
 	msg->rx_listener = rx->listener;
+	msg->rx_conn_id = rx->conn_id;
 	if (msg->req)
 		handle_request(sc, msg, rx);
 	else

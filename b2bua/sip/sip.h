@@ -242,7 +242,7 @@ struct sip_msg {
 	enum sip_transport rx_tp;
 	struct sockaddr_storage src;
 	struct sockaddr_storage dst;
-	void *rx_conn;		/* transport's connection handle (stream transports) */
+	uint64_t rx_conn_id;	/* the stream connection it came on, 0 for UDP */
 	unsigned rx_listener;	/* index of the receiving listener */
 };
 
