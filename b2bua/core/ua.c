@@ -81,6 +81,9 @@ static bool method_has_session_body(enum sip_method m)
 
 static bool contacts_valid(const struct sip_msg *req)
 {
+	/* RFC 3261 10.2.2: "*" is a REGISTER's alone */
+	bool star_ok = req->method == SIP_METHOD_REGISTER;
+
 	for (const struct sip_hdr *h = sip_msg_hdr(req, SIP_HDR_CONTACT); h;
 	     h = sip_msg_hdr_next(req, h)) {
 		size_t pos = 0;
@@ -90,6 +93,8 @@ static bool contacts_valid(const struct sip_msg *req)
 		unsigned n = 0;
 		while (sip_value_next(&h->val, &pos, &v, &err)) {
 			if (err || sip_addr_decode(&a, &v) || ++n > SIP_MAX_VALUES)
+				return false;
+			if (a.star && !star_ok)
 				return false;
 		}
 		if (err || n == 0)
@@ -193,14 +198,17 @@ uint16_t ua_answer_out_of_dialog(const struct sip_msg *req, struct ua_verdict *v
 	}
 	if (req->to.tag.p)
 		return set(v, 481, NULL);
-	extra_add(v, "Allow", UA_ALLOW);
+	/* RFC 3261 21.4.6: Allow lists what is allowed here, outside a dialog */
+	extra_add(v, "Allow", UA_ALLOW_OUT_OF_DIALOG);
 	return set(v, 405, NULL);
 }
 
 uint16_t ua_verdict(const struct sip_msg *req, struct ua_verdict *v)
 {
-	if (req->method == SIP_METHOD_ACK && !req->bad.status)
-		return set(v, 0, NULL);
+	if (req->method == SIP_METHOD_ACK && !req->bad.status) {
+		memset(v, 0, sizeof(*v));
+		return 0;
+	}
 	if (ua_check_request(req, v))
 		return v->status;
 	return ua_answer_out_of_dialog(req, v);

@@ -83,6 +83,30 @@ bool sip_check_ipv6(const char *p, size_t l)
 	return colons >= 2;
 }
 
+bool sip_check_hostname(const char *p, size_t l)
+{
+	size_t start = 0, last = 0;
+
+	if (l && p[l - 1] == '.')
+		l--;
+	if (l == 0)
+		return false;
+	for (size_t i = 0; i <= l; i++) {
+		if (i < l && p[i] != '.') {
+			unsigned char c = (unsigned char)p[i];
+			if (!cc_is(c, CC_ALPHA | CC_DIGIT) && c != '-')
+				return false;
+			continue;
+		}
+		/* a label: non-empty, no '-' at either end */
+		if (i == start || p[start] == '-' || p[i - 1] == '-')
+			return false;
+		last = start;
+		start = i + 1;
+	}
+	return cc_is((unsigned char)p[last], CC_ALPHA);
+}
+
 bool sip_check_ipv4(const char *p, size_t l)
 {
 	unsigned parts = 0, val = 0, digits = 0;

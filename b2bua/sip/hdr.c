@@ -164,7 +164,12 @@ int sip_via_decode(struct sip_via *via, const struct pl *value)
 		if (p == s)
 			return EBADMSG;
 		via->host = pl_make(s, (size_t)(p - s));
-		via->host_type = sip_check_ipv4(s, (size_t)(p - s)) ? SIP_HOST_IPV4 : SIP_HOST_NAME;
+		if (sip_check_ipv4(s, (size_t)(p - s)))
+			via->host_type = SIP_HOST_IPV4;
+		else if (sip_check_hostname(s, (size_t)(p - s)))
+			via->host_type = SIP_HOST_NAME;
+		else
+			return EBADMSG;
 	}
 	s = skip_lws(p, end);
 	if (s < end && *s == ':') {

@@ -19,6 +19,45 @@ static const char *find(const char *p, const char *end, const char *s, size_t n)
 	return NULL;
 }
 
+/* RFC 2046 5.1.1: a delimiter starts a line (or the body) and is followed
+ * by "--" (the close delimiter) or by optional whitespace and a line end */
+static const char *find_delim(const char *p, const char *end, const char *body,
+			      const char *delim, size_t dlen)
+{
+	for (const char *c = find(p, end, delim, dlen); c; c = find(c + 1, end, delim, dlen)) {
+		const char *after = c + dlen;
+		if (c != body && c[-1] != '\n')
+			continue;
+		if (end - after >= 2 && after[0] == '-' && after[1] == '-')
+			return c;
+		while (after < end && (*after == ' ' || *after == '\t'))
+			after++;
+		if (after == end || *after == '\n' || (*after == '\r' && after + 1 < end && after[1] == '\n'))
+			return c;
+	}
+	return NULL;
+}
+
+/* the end of a part's header section: the first empty line, CRLF or LF */
+static const char *headers_end(const char *p, const char *end, const char **body)
+{
+	for (const char *nl = memchr(p, '\n', (size_t)(end - p)); nl;
+	     nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1))) {
+		const char *q = nl + 1;
+		if (q < end && *q == '\n') {
+			*body = q + 1;
+			return nl;
+		}
+		if (q + 1 < end && q[0] == '\r' && q[1] == '\n') {
+			*body = q + 2;
+			return nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+		}
+		if (nl + 1 >= end)
+			break;
+	}
+	return NULL;
+}
+
 int sip_multipart_split(const struct sip_msg *msg, struct sip_body_part *parts,
 			unsigned max, unsigned *n)
 {
@@ -50,9 +89,9 @@ int sip_multipart_split(const struct sip_msg *msg, struct sip_body_part *parts,
 	memcpy(delim + 2, boundary.p, boundary.l);
 	dlen = boundary.l + 2;
 
-	p = msg->body.p;
-	end = p + msg->body.l;
-	p = find(p, end, delim, dlen);
+	const char *body = msg->body.p;
+	end = body + msg->body.l;
+	p = find_delim(body, end, body, delim, dlen);
 	if (!p)
 		return EBADMSG;
 	for (;;) {
@@ -64,10 +103,10 @@ int sip_multipart_split(const struct sip_msg *msg, struct sip_body_part *parts,
 		if (!nl)
 			return EBADMSG;
 		const char *ps = nl + 1;
-		const char *next = find(ps, end, delim, dlen);
+		const char *next = find_delim(ps, end, body, delim, dlen);
 		if (!next)
 			return EBADMSG;
-		/* the CRLF before the delimiter belongs to it */
+		/* the line end before the delimiter belongs to it */
 		const char *pe = next;
 		if (pe > ps && pe[-1] == '\n')
 			pe--;
@@ -76,18 +115,20 @@ int sip_multipart_split(const struct sip_msg *msg, struct sip_body_part *parts,
 		if (count >= max)
 			return E2BIG;
 		/* part headers end at the first empty line; none at all is allowed */
-		const char *hb = ps;
-		const char *sep = find(ps, pe, "\r\n\r\n", 4);
-		if (ps < pe && (*ps == '\r' || *ps == '\n')) {
+		const char *pb;
+		if (ps < pe && (*ps == '\n' || (*ps == '\r' && ps + 1 < pe && ps[1] == '\n'))) {
+			pb = ps + (*ps == '\r' ? 2 : 1);
 			parts[count].headers = pl_make(ps, 0);
-			hb = ps + ((*ps == '\r') ? 2 : 1);
-			parts[count].body = pl_make(hb, (size_t)(pe > hb ? pe - hb : 0));
-		} else if (sep) {
-			parts[count].headers = pl_make(ps, (size_t)(sep - ps));
-			parts[count].body = pl_make(sep + 4, (size_t)(pe - sep - 4));
+			parts[count].body = pl_make(pb, (size_t)(pe - pb));
 		} else {
-			parts[count].headers = pl_make(ps, (size_t)(pe - ps));
-			parts[count].body = pl_make(pe, 0);
+			const char *he = headers_end(ps, pe, &pb);
+			if (he) {
+				parts[count].headers = pl_make(ps, (size_t)(he - ps));
+				parts[count].body = pl_make(pb, (size_t)(pe > pb ? pe - pb : 0));
+			} else {
+				parts[count].headers = pl_make(ps, (size_t)(pe - ps));
+				parts[count].body = pl_make(pe, 0);
+			}
 		}
 		count++;
 		p = next;

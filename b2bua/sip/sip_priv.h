@@ -51,6 +51,9 @@ bool sip_check_escaped(const char *p, size_t l, uint8_t cls, const char *extra);
  * hex digits, ':' and '.', at least two ':' */
 bool sip_check_ipv6(const char *p, size_t l);
 bool sip_check_ipv4(const char *p, size_t l);
+/* RFC 3261 25.1 hostname: labels of alphanumerics and inner '-', the last
+ * one starting with a letter, an optional trailing '.' */
+bool sip_check_hostname(const char *p, size_t l);
 /* p at an opening quote; returns the position after the closing quote,
  * or NULL when it is unterminated (backslash escapes honoured) */
 const char *sip_scan_quoted(const char *p, const char *end);

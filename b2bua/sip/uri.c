@@ -21,9 +21,11 @@ static int host_decode(struct sip_uri *uri, const char *p, const char *end, cons
 		if (p == h)
 			return EBADMSG;
 		uri->host = pl_make(h, (size_t)(p - h));
-		uri->host_type = sip_check_ipv4(h, (size_t)(p - h)) ? SIP_HOST_IPV4 : SIP_HOST_NAME;
-		/* a hostname label starts alphanumeric: "-x" or ".." is not a host */
-		if (h[0] == '-' || h[0] == '.')
+		if (sip_check_ipv4(h, (size_t)(p - h)))
+			uri->host_type = SIP_HOST_IPV4;
+		else if (sip_check_hostname(h, (size_t)(p - h)))
+			uri->host_type = SIP_HOST_NAME;
+		else
 			return EBADMSG;
 	}
 	if (p < end && *p == ':') {

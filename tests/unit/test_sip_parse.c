@@ -1117,6 +1117,22 @@ START_TEST(test_message_outlives_the_callers_reference)
 }
 END_TEST
 
+START_TEST(test_sip_version_is_case_insensitive)
+{
+	struct sip_msg *msg = parse("INVITE sip:bob@example.com sip/2.0\r\n" HDRS "\r\n",
+				    SIP_PARSE_DGRAM);
+
+	/* RFC 3261 7.1 */
+	ck_assert(msg->req);
+	ck_assert_uint_eq(msg->bad.status, 0);
+	sip_msg_free(msg);
+	msg = parse("sip/2.0 200 OK\r\n" HDRS "\r\n", SIP_PARSE_DGRAM);
+	ck_assert(!msg->req);
+	ck_assert_uint_eq(msg->scode, 200);
+	sip_msg_free(msg);
+}
+END_TEST
+
 /* ---- multipart bodies ---- */
 
 #define MP_HDRS INV HDRS
@@ -1269,6 +1285,42 @@ START_TEST(test_multipart_not_multipart_is_enoent)
 }
 END_TEST
 
+START_TEST(test_multipart_delimiter_only_at_line_start)
+{
+	struct sip_msg *msg = parse(MP_HDRS
+		"Content-Type: multipart/mixed;boundary=zz\r\n\r\n"
+		"preamble mentions --zz here\r\n"
+		"--zz\r\nContent-Type: text/plain\r\n\r\nsee --zz in the middle of a line\r\n"
+		"--zzz is not a delimiter either\r\n"
+		"--zz--\r\n", SIP_PARSE_DGRAM);
+	struct sip_body_part parts[4];
+	unsigned n = 0;
+
+	/* RFC 2046 5.1.1: a delimiter starts a line and ends it (or is the
+	 * close delimiter) */
+	ck_assert_int_eq(sip_multipart_split(msg, parts, 4, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_pl(parts[0].body, "see --zz in the middle of a line\r\n--zzz is not a delimiter either");
+	sip_msg_free(msg);
+}
+END_TEST
+
+START_TEST(test_multipart_bare_lf_part_headers_split)
+{
+	struct sip_msg *msg = parse(MP_HDRS
+		"Content-Type: multipart/mixed;boundary=zz\r\n\r\n"
+		"--zz\nContent-Type: text/plain\n\nbody\n--zz--\n", SIP_PARSE_DGRAM);
+	struct sip_body_part parts[4];
+	unsigned n = 0;
+
+	ck_assert_int_eq(sip_multipart_split(msg, parts, 4, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_pl(parts[0].headers, "Content-Type: text/plain");
+	ck_pl(parts[0].body, "body");
+	sip_msg_free(msg);
+}
+END_TEST
+
 static Suite *sip_parse_suite(void)
 {
 	Suite *s = suite_create("sip_parse");
@@ -1287,6 +1339,7 @@ static Suite *sip_parse_suite(void)
 	tcase_add_test(tc, test_status_line_reason_utf8_and_spaces_kept);
 	tcase_add_test(tc, test_status_code_outside_100_699_is_ebadmsg);
 	tcase_add_test(tc, test_status_code_bounds_100_and_699_accepted);
+	tcase_add_test(tc, test_sip_version_is_case_insensitive);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("headers");
@@ -1356,6 +1409,8 @@ static Suite *sip_parse_suite(void)
 	tcase_add_test(tc, test_multipart_delimiter_absent_or_unterminated_is_ebadmsg);
 	tcase_add_test(tc, test_multipart_more_parts_than_room_is_e2big);
 	tcase_add_test(tc, test_multipart_not_multipart_is_enoent);
+	tcase_add_test(tc, test_multipart_delimiter_only_at_line_start);
+	tcase_add_test(tc, test_multipart_bare_lf_part_headers_split);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -364,6 +364,27 @@ START_TEST(test_null_arguments_are_einval)
 }
 END_TEST
 
+START_TEST(test_hostname_grammar_enforced)
+{
+	struct sip_uri u;
+
+	/* RFC 3261 25.1: the top label starts with a letter; labels are not
+	 * empty and neither start nor end with '-' */
+	bad("sip:256.1.1.1");
+	bad("sip:1.2.3");
+	bad("sip:192.0.2.1.5");
+	bad("sip:example..com");
+	bad("sip:a-.com");
+	bad("sip:a.-b.com");
+	ok(&u, "sip:a-b.example.com.");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	ok(&u, "sip:x1.example9.com");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	ok(&u, "sip:192.0.2.1");
+	ck_assert_int_eq(u.host_type, SIP_HOST_IPV4);
+}
+END_TEST
+
 static Suite *sip_uri_suite(void)
 {
 	Suite *s = suite_create("sip_uri");
@@ -388,6 +409,7 @@ static Suite *sip_uri_suite(void)
 	tc = tcase_create("hostport");
 	tcase_add_test(tc, test_host_types);
 	tcase_add_test(tc, test_bad_hosts_are_ebadmsg);
+	tcase_add_test(tc, test_hostname_grammar_enforced);
 	tcase_add_test(tc, test_ipv6_without_brackets_is_ebadmsg);
 	tcase_add_test(tc, test_ipv6_bracket_body_is_all_address);
 	tcase_add_test(tc, test_port_range);

@@ -232,6 +232,16 @@ START_TEST(test_non_gmt_date_gets_400)
 }
 END_TEST
 
+START_TEST(test_contact_star_outside_register_gets_400)
+{
+	struct ua_verdict v;
+
+	/* RFC 3261 10.2.2: "*" only in REGISTER */
+	ck_assert_uint_eq(verdict("invite-contact-star.sip", &v), 400);
+	ck_assert_str_eq(v.reason, "Malformed Contact Header");
+}
+END_TEST
+
 START_TEST(test_malformed_contact_gets_400)
 {
 	struct ua_verdict v;
@@ -265,9 +275,21 @@ START_TEST(test_register_gets_405_with_allow)
 
 	ck_assert_uint_eq(ua_check_request(req, &v), 0);
 	ck_assert_uint_eq(ua_answer_out_of_dialog(req, &v), 405);
-	ck_extra(v, "Allow: " UA_ALLOW);
+	ck_extra(v, "Allow: " UA_ALLOW_OUT_OF_DIALOG);
 	/* RFC 3261 21.4.6: the refused method is not among the allowed */
 	ck_assert(!strstr(v.extra, "REGISTER"));
+	sip_msg_free(req);
+}
+END_TEST
+
+START_TEST(test_message_out_of_dialog_405_does_not_allow_message)
+{
+	struct ua_verdict v;
+	struct sip_msg *req = load("message-text-body.sip");
+
+	ck_assert_uint_eq(ua_verdict(req, &v), 405);
+	ck_extra(v, "Allow: " UA_ALLOW_OUT_OF_DIALOG);
+	ck_assert(!strstr(v.extra, "MESSAGE"));
 	sip_msg_free(req);
 }
 END_TEST
@@ -280,8 +302,10 @@ START_TEST(test_ack_is_never_answered)
 	/* Max-Forwards 0 and Require do not matter for an ACK */
 	ck_assert_uint_eq(ua_check_request(req, &v), 0);
 	ck_assert_uint_eq(ua_answer_out_of_dialog(req, &v), 0);
+	memset(&v, 'x', sizeof(v));
 	ck_assert_uint_eq(ua_verdict(req, &v), 0);
 	ck_assert_uint_eq(v.status, 0);
+	ck_assert_str_eq(v.extra, "");
 	sip_msg_free(req);
 }
 END_TEST
@@ -360,9 +384,11 @@ static Suite *ua_suite(void)
 	tcase_add_test(tc, test_invite_accepting_only_html_gets_406);
 	tcase_add_test(tc, test_non_gmt_date_gets_400);
 	tcase_add_test(tc, test_malformed_contact_gets_400);
+	tcase_add_test(tc, test_contact_star_outside_register_gets_400);
 	tcase_add_test(tc, test_parser_verdict_is_the_answer);
 	tcase_add_test(tc, test_bye_out_of_dialog_gets_481);
 	tcase_add_test(tc, test_register_gets_405_with_allow);
+	tcase_add_test(tc, test_message_out_of_dialog_405_does_not_allow_message);
 	tcase_add_test(tc, test_ack_is_never_answered);
 	tcase_add_test(tc, test_requests_can_be_answered);
 	suite_add_tcase(s, tc);
