@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Sends OPTIONS to each ADDR:PORT over UDP and expects 200.
+"""Sends OPTIONS to each ADDR:PORT over UDP (or TCP) and expects 200 whose
+top Via carries rport with our source port and received (RFC 3581).
 
   sipping.py [--wait SECONDS] [--tcp] ADDR:PORT...
 
@@ -7,6 +8,7 @@ With --wait, retries until every address answers or the time is up.
 Exit status 0 when all answered 200."""
 import argparse
 import os
+import re
 import socket
 import sys
 import time
@@ -41,7 +43,12 @@ def options(host, port, tcp, timeout=0.5):
         else:
             s.sendto(msg.encode(), (host, port))
         data = s.recv(65535)
-        return data.startswith(b"SIP/2.0 200 ")
+        if not data.startswith(b"SIP/2.0 200 "):
+            return False
+        # RFC 3581: our rport filled with the source port, received added
+        via = re.search(rb"^Via:[^\r\n]*", data, re.M)
+        return bool(via and (b";rport=%d" % lport) in via.group(0)
+                    and b";received=" in via.group(0))
     except OSError:
         return False
     finally:
