@@ -13,12 +13,14 @@
 #include "sip/sip.h"
 #include "transport/transport.h"
 #include "tsx/tsx.h"
+#include "call/call.h"
 
 struct sipcore {
 	struct ev_loop *loop;
 	char server_hdr[CFG_USER_AGENT_MAX + 16];	/* "Server: ...\r\n" */
 	struct transport *tp;
 	struct tsx_layer *tsx;
+	struct call_mgr *calls;
 	struct sipcore_stats stats;
 };
 
@@ -120,7 +122,8 @@ static void handle_cancel(struct sipcore *sc, struct tsx *st, const struct sip_m
 	log_info(id, "CANCEL answered %u", v.status);
 }
 
-static void handle_request(struct sipcore *sc, struct sip_msg *req, const struct tp_rx *rx)
+/* returns true when the message was kept by a call */
+static bool handle_request(struct sipcore *sc, struct sip_msg *req, const struct tp_rx *rx)
 {
 	char idbuf[96], src[SA_STRLEN];
 	const char *id = msg_log_id(req, idbuf, sizeof(idbuf));
@@ -128,6 +131,7 @@ static void handle_request(struct sipcore *sc, struct sip_msg *req, const struct
 	struct tp_dest d;
 	struct tsx *st = NULL;
 	struct mbuf *mb;
+	bool kept = false;
 	int err;
 
 	sc->stats.rx_requests++;
@@ -136,7 +140,7 @@ static void handle_request(struct sipcore *sc, struct sip_msg *req, const struct
 		sc->stats.unanswerable++;
 		log_info(id, "dropped request from %s %s: %s", src, sip_transport_name(rx->tp),
 			 req->bad.reason ? req->bad.reason : "no usable Via");
-		return;
+		return false;
 	}
 	if (req->bad.status) {
 		sc->stats.bad_requests++;
@@ -144,53 +148,65 @@ static void handle_request(struct sipcore *sc, struct sip_msg *req, const struct
 		log_info(id, "%.*s from %s rejected %u %s", PL_FMT(req->method_pl), src,
 			 v.status, v.reason ? v.reason : sip_reason_phrase(v.status));
 		answer_stateless(sc, req, rx, &v, id);
-		return;
+		return false;
 	}
 
 	reply_dest(req, rx, &d);
 	err = tsx_server_recv(sc->tsx, req, &d, &st);
 	if (err == EALREADY) {
 		sc->stats.retransmissions++;
-		return;
+		return false;
 	}
-	if (err == ENOENT || (err == 0 && !st)) {
-		/* an ACK: for a 2xx there is no dialog yet to take it */
-		log_debug(id, "ACK from %s absorbed", src);
-		return;
+	if (err == ENOENT) {
+		/* an ACK for a 2xx: the dialog's business */
+		if (!call_mgr_request(sc->calls, req, NULL, &d, &kept))
+			log_debug(id, "ACK from %s matches no dialog", src);
+		return kept;
 	}
+	if (err == 0 && !st)
+		return false;		/* an ACK absorbed by its transaction */
 	if (err == EINVAL) {
 		ua_check_request(req, &v);
 		if (!v.status)
 			v.status = 400;
 		answer_stateless(sc, req, rx, &v, id);
-		return;
+		return false;
 	}
 	if (err) {
 		log_warn(id, "no transaction for %.*s from %s: %s", PL_FMT(req->method_pl), src,
 			 strerror(err));
-		return;
+		return false;
 	}
 
 	if (req->method == SIP_METHOD_CANCEL) {
-		handle_cancel(sc, st, req, id);
-		return;
+		if (!call_mgr_request(sc->calls, req, st, &d, &kept))
+			handle_cancel(sc, st, req, id);
+		return kept;
+	}
+	if (req->to.tag.l && ua_check_request(req, &v) == 0) {
+		if (call_mgr_request(sc->calls, req, st, &d, &kept))
+			return kept;
+	} else if (req->method == SIP_METHOD_INVITE && ua_check_request(req, &v) == 0) {
+		call_mgr_invite(sc->calls, req, st, rx, &d, &kept);
+		return kept;
 	}
 	if (!ua_verdict(req, &v))
-		return;
+		return false;
 	err = build_answer(sc, &mb, req, &v);
 	if (err) {
 		log_err(id, "cannot build %u: %s", v.status, strerror(err));
-		return;
+		return false;
 	}
 	err = tsx_respond(st, v.status, mb);
 	mbuf_unref(mb);
 	if (err) {
 		log_warn(id, "cannot send %u to %s: %s", v.status, src, strerror(err));
-		return;
+		return false;
 	}
 	count_answer(sc, v.status);
 	log_info(id, "%.*s from %s answered %u %s", PL_FMT(req->method_pl), src, v.status,
 		 v.reason ? v.reason : sip_reason_phrase(v.status));
+	return false;
 }
 
 static void handle_response(struct sipcore *sc, struct sip_msg *resp, const struct tp_rx *rx)
@@ -206,7 +222,7 @@ static void handle_response(struct sipcore *sc, struct sip_msg *resp, const stru
 		log_info(id, "dropped %u response from %s: %s", resp->scode, src, why);
 		return;
 	}
-	if (tsx_client_recv(sc->tsx, resp) == ENOENT) {
+	if (tsx_client_recv(sc->tsx, resp) == ENOENT && !call_mgr_stray_2xx(sc->calls, resp)) {
 		sc->stats.stray_responses++;
 		log_debug(id, "stray %u response dropped", resp->scode);
 	}
@@ -233,10 +249,12 @@ static void recv_h(struct mbuf *mb, size_t off, size_t len, const struct tp_rx *
 	msg->dst = rx->local;
 	msg->rx_listener = rx->listener;
 	msg->rx_conn_id = rx->conn_id;
-	if (msg->req)
-		handle_request(sc, msg, rx);
-	else
+	if (msg->req) {
+		if (handle_request(sc, msg, rx))
+			return;		/* a call keeps it */
+	} else {
 		handle_response(sc, msg, rx);
+	}
 	sip_msg_free(msg);
 }
 
@@ -247,6 +265,19 @@ static void error_h(const struct tp_dest *dst, int err, void *arg)
 	(void)arg;
 	sa_fmt(&dst->addr, addr, sizeof(addr));
 	log_info(NULL, "stream to %s failed: %s", addr, strerror(err));
+}
+
+/* Until a routing policy is given, no source is a trunk. */
+static int no_route(const struct sip_msg *invite, unsigned in_listener, struct call_route *out,
+		    void *arg)
+{
+	(void)invite;
+	(void)in_listener;
+	(void)arg;
+	memset(out, 0, sizeof(*out));
+	out->status = 403;
+	snprintf(out->reason, sizeof(out->reason), "No Trunk For This Source");
+	return 0;
 }
 
 int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct config *cfg)
@@ -293,6 +324,22 @@ int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct confi
 	if (err)
 		goto out;
 
+	struct call_env env = {
+		.loop = loop,
+		.tsx = sc->tsx,
+		.tp = sc->tp,
+		.route = no_route,
+		.user_agent = cfg->user_agent[0] ? cfg->user_agent : NULL,
+		.t1 = cfg->t1 > 0 ? cfg->t1 : 0.5,
+		.t2 = cfg->t2 > 0 ? cfg->t2 : 4,
+#ifdef B2BUA_LEAK_ABORT
+		.leak_abort = true,
+#endif
+	};
+	err = call_mgr_alloc(&sc->calls, &env);
+	if (err)
+		goto out;
+
 out:
 	free(lc);
 	if (err) {
@@ -307,6 +354,7 @@ void sipcore_free(struct sipcore *sc)
 {
 	if (!sc)
 		return;
+	call_mgr_free(sc->calls);
 	tsx_layer_free(sc->tsx);
 	transport_free(sc->tp);
 	free(sc);
@@ -315,4 +363,9 @@ void sipcore_free(struct sipcore *sc)
 void sipcore_stats(const struct sipcore *sc, struct sipcore_stats *out)
 {
 	*out = sc->stats;
+}
+
+struct call_mgr *sipcore_calls(struct sipcore *sc)
+{
+	return sc->calls;
 }

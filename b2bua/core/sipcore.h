@@ -33,5 +33,7 @@ struct sipcore_stats {
 int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct config *cfg);
 void sipcore_free(struct sipcore *sc);
 void sipcore_stats(const struct sipcore *sc, struct sipcore_stats *out);
+/* the call manager, to give it a routing policy */
+struct call_mgr *sipcore_calls(struct sipcore *sc);
 
 #endif

@@ -1,0 +1,840 @@
+/* Calls: the table, the lifecycle, sending on a leg with the egress check,
+ * and the initial INVITE from leg A to leg B. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/rand.h"
+#include "call/call_priv.h"
+#include "tsx/tsx.h"
+
+static const char *const leg_name[2] = { "A", "B" };
+
+/* ---- the table of calls by Call-ID ---- */
+
+static size_t hash_pl(const struct pl *v)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < v->l; i++) {
+		h ^= (unsigned char)v->p[i];
+		h *= 1099511628211ull;
+	}
+	return (size_t)h;
+}
+
+static void table_add(struct call_mgr *m, struct call *c, int leg)
+{
+	struct pl cid = pl_make(c->leg[leg].callid, strlen(c->leg[leg].callid));
+	size_t b = hash_pl(&cid) & (m->nbuckets - 1);
+
+	c->ent[leg].call = c;
+	c->ent[leg].leg = leg;
+	c->ent[leg].next = m->table[b];
+	m->table[b] = &c->ent[leg];
+}
+
+static void table_del(struct call_mgr *m, struct call *c, int leg)
+{
+	struct call_entry **pp;
+
+	if (!c->ent[leg].call || !c->leg[leg].callid)
+		return;
+	struct pl cid = pl_make(c->leg[leg].callid, strlen(c->leg[leg].callid));
+	for (pp = &m->table[hash_pl(&cid) & (m->nbuckets - 1)]; *pp; pp = &(*pp)->next) {
+		if (*pp == &c->ent[leg]) {
+			*pp = c->ent[leg].next;
+			break;
+		}
+	}
+	c->ent[leg].call = NULL;
+}
+
+struct call *call_find(struct call_mgr *m, const struct pl *callid, int leg)
+{
+	for (struct call_entry *e = m->table[hash_pl(callid) & (m->nbuckets - 1)]; e; e = e->next) {
+		if (e->leg == leg && e->call->state != CALL_ENDED &&
+		    pl_eq_str(callid, e->call->leg[leg].callid))
+			return e->call;
+	}
+	return NULL;
+}
+
+/* ---- lifecycle ---- */
+
+static void reaper_cb(struct ev_loop *loop, ev_idle *w, int revents);
+
+int call_mgr_alloc(struct call_mgr **mp, const struct call_env *env)
+{
+	struct call_mgr *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return ENOMEM;
+	m->env = *env;
+	m->nbuckets = 1u << 16;
+	m->table = calloc(m->nbuckets, sizeof(*m->table));
+	if (!m->table) {
+		free(m);
+		return ENOMEM;
+	}
+	ev_idle_init(&m->reaper, reaper_cb);
+	m->reaper.data = m;
+	*mp = m;
+	return 0;
+}
+
+void call_mgr_set_router(struct call_mgr *m, call_route_h *route, call_route_done_h *done, void *arg)
+{
+	m->env.route = route;
+	m->env.route_done = done;
+	m->env.route_arg = arg;
+}
+
+static void ok_stop(struct call *c, int leg)
+{
+	struct leg_ok *ok = &c->ok[leg];
+
+	if (ok->active)
+		ev_timer_stop(c->mgr->env.loop, &ok->tmr);
+	ok->active = false;
+	mbuf_unref(ok->resp);
+	ok->resp = NULL;
+}
+
+static void call_free(struct call *c)
+{
+	struct call_mgr *m = c->mgr;
+
+	for (int leg = 0; leg < 2; leg++) {
+		ok_stop(c, leg);
+		mbuf_unref(c->ack[leg].ack);
+		dlg_free(&c->leg[leg]);
+	}
+	relay_free_all(c);
+	tsx_detach(c->a_ist);
+	tsx_detach(c->b_ict);
+	sip_msg_free(c->a_invite);
+	if (c->routed && m->env.route_done)
+		m->env.route_done(&c->route, m->env.route_arg);
+	free(c);
+}
+
+static void reaper_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	struct call_mgr *m = w->data;
+
+	(void)revents;
+	ev_idle_stop(loop, w);
+	while (m->zombies) {
+		struct call *c = m->zombies;
+		m->zombies = c->znext;
+		call_free(c);
+	}
+}
+
+static void bye_resp_h(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
+{
+	(void)ct;
+	(void)resp;
+	(void)err;
+	(void)arg;
+}
+
+/* BYE on a leg whose dialog is confirmed (or answered by us) */
+static void send_bye(struct call *c, int leg, const char *why)
+{
+	struct dlg *d = &c->leg[leg];
+	struct mbuf *mb;
+	struct mbw w;
+	char branch[40];
+	struct tsx *ct;
+
+	if (!d->rtag || d->state == DLG_TERMINATED)
+		return;
+	if (mbw_init(&w, 128))
+		return;
+	if (c->mgr->env.user_agent)
+		mbw_printf(&w, "User-Agent: %s\r\n", c->mgr->env.user_agent);
+	if (why)
+		mbw_printf(&w, "Reason: SIP;cause=200;text=\"%s\"\r\n", why);
+	struct mbuf *extra;
+	if (mbw_finish(&w, &extra))
+		return;
+	if (dlg_build_request(&mb, d, SIP_METHOD_BYE, 0, false, extra->data, NULL, NULL, branch,
+			      sizeof(branch)) == 0) {
+		if (call_send_request(c, leg, mb, &ct, bye_resp_h, NULL) == 0)
+			tsx_detach(ct);
+		mbuf_unref(mb);
+	}
+	mbuf_unref(extra);
+	d->state = DLG_TERMINATED;
+	log_info(c->id, "BYE sent on leg %s", leg_name[leg]);
+}
+
+void call_end(struct call *c, const char *why)
+{
+	struct call_mgr *m = c->mgr;
+
+	if (c->state == CALL_ENDED)
+		return;
+	log_info(c->id, "call ends: %s", why);
+	/* leg A still waits for a final response */
+	if (!c->a_final && c->a_ist) {
+		call_respond(c, LEG_A, c->a_ist, c->a_invite, c->cancelled ? 487 : 500,
+			     c->cancelled ? NULL : "Call Ended", NULL, false, NULL, NULL);
+	}
+	for (int leg = 0; leg < 2; leg++) {
+		if (c->leg[leg].state == DLG_CONFIRMED ||
+		    (leg == LEG_A && c->state == CALL_ANSWERED))
+			send_bye(c, leg, NULL);
+	}
+	relay_abort_all(c);
+	if (c->b_ict && !c->b_answered && c->state == CALL_ROUTING) {
+		struct tsx *cancel;
+		if (tsx_client_cancel(c->b_ict, &cancel, bye_resp_h, NULL) == 0)
+			tsx_detach(cancel);
+	}
+	if (!c->b_answered)
+		m->stats.failed++;
+	m->stats.active--;
+	c->state = CALL_ENDED;
+	for (int leg = 0; leg < 2; leg++) {
+		ok_stop(c, leg);
+		table_del(m, c, leg);
+	}
+	if (c->lprev)
+		c->lprev->lnext = c->lnext;
+	else
+		m->calls = c->lnext;
+	if (c->lnext)
+		c->lnext->lprev = c->lprev;
+	c->znext = m->zombies;
+	m->zombies = c;
+	ev_idle_start(m->env.loop, &m->reaper);
+}
+
+void call_mgr_free(struct call_mgr *m)
+{
+	if (!m)
+		return;
+	while (m->calls)
+		call_end(m->calls, "shutting down");
+	ev_idle_stop(m->env.loop, &m->reaper);
+	while (m->zombies) {
+		struct call *c = m->zombies;
+		m->zombies = c->znext;
+		call_free(c);
+	}
+	free(m->table);
+	free(m);
+}
+
+void call_mgr_stats(const struct call_mgr *m, struct call_stats *out)
+{
+	*out = m->stats;
+}
+
+/* ---- sending on a leg ---- */
+
+static bool egress_ok(struct call *c, int leg, const struct mbuf *mb)
+{
+	const char *leak = topo_leak(&c->guard[leg], mb);
+
+	if (!leak)
+		return true;
+	c->mgr->stats.leaks++;
+	log_err(c->id, "topology leak: \"%s\" in a message for leg %s; not sent", leak, leg_name[leg]);
+	if (c->mgr->env.leak_abort)
+		abort();
+	return false;
+}
+
+/* RFC 3261 18.1.1: a large request goes over TCP; the Via says so */
+static int fit_transport(struct call *c, int leg, struct mbuf **mbp)
+{
+	struct dlg *d = &c->leg[leg];
+	enum sip_transport tp = transport_choose(c->mgr->env.tp, d->dest.tp, (*mbp)->len, true);
+	char from[32], to[32];
+	char *via;
+
+	if (tp == d->dest.tp)
+		return 0;
+	snprintf(from, sizeof(from), "Via: SIP/2.0/%s ", sip_transport_name(d->dest.tp));
+	snprintf(to, sizeof(to), "Via: SIP/2.0/%s ", sip_transport_name(tp));
+	via = memmem((*mbp)->data, (*mbp)->len, from, strlen(from));
+	if (!via || strlen(from) != strlen(to))
+		return 0;
+	memcpy(via, to, strlen(to));
+	d->dest.tp = tp;
+	return 0;
+}
+
+int call_send_request(struct call *c, int leg, struct mbuf *mb, struct tsx **ctp,
+		      void (*h)(struct tsx *, const struct sip_msg *, int, void *), void *arg)
+{
+	struct tp_dest dest;
+	int err;
+
+	if (!egress_ok(c, leg, mb))
+		return EACCES;
+	fit_transport(c, leg, &mb);
+	dest = c->leg[leg].dest;
+	dest.listener = c->listener[leg];
+	err = tsx_client_start(ctp, c->mgr->env.tsx, mb, &dest, h, arg);
+	if (err)
+		log_warn(c->id, "cannot send on leg %s: %s", leg_name[leg], strerror(err));
+	return err;
+}
+
+int call_send_raw(struct call *c, int leg, struct mbuf *mb)
+{
+	struct tp_dest dest;
+
+	if (!egress_ok(c, leg, mb))
+		return EACCES;
+	dest = c->leg[leg].dest;
+	dest.listener = c->listener[leg];
+	return transport_send(c->mgr->env.tp, &dest, mb);
+}
+
+int call_respond(struct call *c, int leg, struct tsx *st, const struct sip_msg *req,
+		 uint16_t scode, const char *reason, const struct sip_msg *from_peer,
+		 bool contact, const struct pl *ctype, const struct pl *body)
+{
+	struct mbw w;
+	struct mbuf *extra, *mb;
+	int err;
+
+	if (!st || !req)
+		return EINVAL;
+	err = mbw_init(&w, 256);
+	if (err)
+		return err;
+	if (contact)
+		mbw_printf(&w, "Contact: %s\r\n", c->leg[leg].contact);
+	if (from_peer)
+		topo_copy_headers(&w, from_peer);
+	if (c->mgr->env.user_agent)
+		mbw_printf(&w, "Server: %s\r\n", c->mgr->env.user_agent);
+	err = mbw_finish(&w, &extra);
+	if (err)
+		return err;
+	err = sip_build_response(&mb, req, scode, reason, c->leg[leg].ltag, extra->data, ctype, body);
+	mbuf_unref(extra);
+	if (err)
+		return err;
+	if (!egress_ok(c, leg, mb)) {
+		mbuf_unref(mb);
+		return EACCES;
+	}
+	err = tsx_respond(st, scode, mb);
+	if (!err && scode >= 200 && scode < 300 && req->method == SIP_METHOD_INVITE) {
+		ok_stop(c, leg);
+		c->ok[leg].resp = mbuf_ref(mb);
+	}
+	mbuf_unref(mb);
+	if (st == c->a_ist && scode >= 200) {
+		c->a_final = true;
+		tsx_detach(c->a_ist);
+		c->a_ist = NULL;
+	}
+	return err;
+}
+
+/* ---- our 2xx retransmitted until the ACK (RFC 3261 13.3.1.4) ---- */
+
+static void ok_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct leg_ok *ok = w->data;
+	struct call *c = ok->call;
+	int leg = ok == &c->ok[LEG_A] ? LEG_A : LEG_B;
+
+	(void)revents;
+	ok->waited += ok->interval;
+	if (ok->waited >= 64 * c->mgr->env.t1) {
+		ok->active = false;
+		log_warn(c->id, "no ACK on leg %s for our 2xx", leg_name[leg]);
+		call_end(c, "no ACK for 2xx");
+		return;
+	}
+	/* the transaction has passed the 2xx up and forgotten it (RFC 6026):
+	 * re-sending is ours */
+	if (ok->resp && egress_ok(c, leg, ok->resp))
+		transport_send(c->mgr->env.tp, &ok->dest, ok->resp);
+	ok->interval *= 2;
+	if (ok->interval > c->mgr->env.t2)
+		ok->interval = c->mgr->env.t2;
+	ev_timer_set(w, ok->interval, 0);
+	ev_timer_start(loop, w);
+}
+
+void call_ok_start(struct call *c, int leg, const struct tp_dest *dest)
+{
+	struct leg_ok *ok = &c->ok[leg];
+
+	ok->call = c;
+	ok->dest = *dest;
+	ok->interval = c->mgr->env.t1;
+	ok->waited = 0;
+	ev_timer_init(&ok->tmr, ok_timer_cb, ok->interval, 0);
+	ok->tmr.data = ok;
+	ev_timer_start(c->mgr->env.loop, &ok->tmr);
+	ok->active = true;
+}
+
+/* the ACK owed on leg for its 2xx, with the body of with_body (the
+ * caller's ACK carrying a late-offer answer) when it may cross */
+void call_send_owed_ack(struct call *c, int leg, const struct sip_msg *with_body)
+{
+	struct leg_ack *owed = &c->ack[leg];
+	struct mbuf *mb;
+	bool body = with_body && with_body->body.l && !c->cross_zone;
+	struct pl ctype = body ? with_body->ctype : pl_make(NULL, 0);
+
+	if (!owed->owed)
+		return;
+	if (dlg_build_ack(&mb, &c->leg[leg], owed->cseq, body ? &ctype : NULL,
+			  body ? &with_body->body : NULL) == 0) {
+		call_send_raw(c, leg, mb);
+		mbuf_unref(owed->ack);
+		owed->ack = mb;
+	}
+	owed->owed = false;
+}
+
+/* the ACK for our 2xx arrived on leg: stop re-sending, send the ACK we owe
+ * on the other leg (carrying the body for a late-offer answer) */
+void call_got_ack(struct call *c, int leg, const struct sip_msg *ack)
+{
+	if (!c->ok[leg].active && !c->ack[OTHER(leg)].owed)
+		return;		/* a retransmitted ACK */
+	if (c->ok[leg].active) {
+		c->ok[leg].active = false;
+		ev_timer_stop(c->mgr->env.loop, &c->ok[leg].tmr);
+	}
+	call_send_owed_ack(c, OTHER(leg), ack);
+	if (c->state == CALL_ANSWERED) {
+		c->state = CALL_CONFIRMED;
+		c->leg[LEG_A].state = DLG_CONFIRMED;
+		log_info(c->id, "call confirmed");
+	}
+	if (c->bye_after_ack[leg]) {
+		c->bye_after_ack[leg] = false;
+		call_end(c, "the other leg hung up before the ACK");
+	}
+}
+
+/* ---- the initial INVITE ---- */
+
+static void fork_kill(struct call *c, const struct sip_msg *resp)
+{
+	struct dlg d;
+	struct mbuf *mb;
+	struct tsx *ct;
+	char branch[40];
+
+	/* RFC 3261 13.2.2.4: another fork's 2xx is acknowledged, then ended */
+	if (dlg_new_uac(&d, c->leg[LEG_B].luri, c->leg[LEG_B].ruri, c->leg[LEG_B].target,
+			c->leg[LEG_B].contact, c->leg[LEG_B].via_host, c->leg[LEG_B].via_port,
+			&c->leg[LEG_B].dest))
+		return;
+	free(d.callid);
+	free(d.ltag);
+	d.callid = strdup(c->leg[LEG_B].callid);
+	d.ltag = strdup(c->leg[LEG_B].ltag);
+	if (d.callid && d.ltag && dlg_uac_response(&d, resp) == 0) {
+		if (dlg_build_ack(&mb, &d, c->b_inv_cseq, NULL, NULL) == 0) {
+			struct dlg saved = c->leg[LEG_B];
+			c->leg[LEG_B] = d;
+			call_send_raw(c, LEG_B, mb);
+			mbuf_unref(mb);
+			if (dlg_build_request(&mb, &d, SIP_METHOD_BYE, 0, false, NULL, NULL, NULL,
+					      branch, sizeof(branch)) == 0) {
+				if (call_send_request(c, LEG_B, mb, &ct, bye_resp_h, NULL) == 0)
+					tsx_detach(ct);
+				mbuf_unref(mb);
+			}
+			c->leg[LEG_B] = saved;
+			log_info(c->id, "2xx from another fork acknowledged and ended");
+		}
+	}
+	dlg_free(&d);
+}
+
+static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
+{
+	struct call *c = arg;
+	uint16_t code;
+
+	if (!resp) {
+		if (!err) {			/* end notice */
+			if (c->b_ict == ct)
+				c->b_ict = NULL;
+			return;
+		}
+		if (c->state != CALL_ROUTING)
+			return;
+		code = err == ETIMEDOUT ? 408 : 503;
+		log_info(c->id, "leg B INVITE failed: %s", strerror(err));
+		if (!c->a_final)
+			call_respond(c, LEG_A, c->a_ist, c->a_invite, c->cancelled ? 487 : code,
+				     NULL, NULL, false, NULL, NULL);
+		call_end(c, err == ETIMEDOUT ? "leg B timed out" : "leg B transport error");
+		return;
+	}
+	if (c->state == CALL_ENDED)
+		return;
+	code = resp->scode;
+
+	if (code >= 200 && code < 300) {
+		if (c->b_answered) {
+			if (pl_eq_str(&resp->to.tag, c->leg[LEG_B].rtag)) {
+				/* a retransmission: repeat our ACK if it went out */
+				if (c->ack[LEG_B].ack)
+					call_send_raw(c, LEG_B, c->ack[LEG_B].ack);
+			} else {
+				fork_kill(c, resp);
+			}
+			return;
+		}
+		if (dlg_uac_response(&c->leg[LEG_B], resp) == EEXIST) {
+			/* the early dialog was another fork's: this one wins */
+			free(c->leg[LEG_B].rtag);
+			c->leg[LEG_B].rtag = NULL;
+			dlg_uac_response(&c->leg[LEG_B], resp);
+		}
+		c->b_answered = true;
+		c->ack[LEG_B].cseq = c->b_inv_cseq;
+		c->ack[LEG_B].owed = true;
+		if (c->cancelled || (c->cross_zone && topo_has_sdp(resp))) {
+			/* CANCEL crossed the 2xx, or media we cannot relay yet:
+			 * acknowledge and end leg B; leg A has its answer */
+			c->leg[LEG_B].state = DLG_CONFIRMED;
+			call_send_owed_ack(c, LEG_B, NULL);
+			if (!c->a_final)
+				call_respond(c, LEG_A, c->a_ist, c->a_invite, c->cancelled ? 487 : 488,
+					     c->cancelled ? NULL : "Media Relay Not Available",
+					     NULL, false, NULL, NULL);
+			call_end(c, c->cancelled ? "2xx crossed the CANCEL" : "SDP across zones");
+			return;
+		}
+		c->mgr->stats.answered++;
+		bool body = resp->body.l && !c->cross_zone;
+		struct pl ctype = resp->ctype;
+		if (call_respond(c, LEG_A, c->a_ist, c->a_invite, code, NULL, resp, true,
+				 body ? &ctype : NULL, body ? &resp->body : NULL)) {
+			call_end(c, "cannot answer leg A");
+			return;
+		}
+		c->state = CALL_ANSWERED;
+		call_ok_start(c, LEG_A, &c->a_reply);
+		log_info(c->id, "answered %u", code);
+		return;
+	}
+
+	if (code < 200) {
+		if (code == 100)
+			return;
+		dlg_uac_response(&c->leg[LEG_B], resp);
+		if (c->a_final || c->cancelled)
+			return;
+		bool body = resp->body.l && !c->cross_zone;
+		struct pl ctype = resp->ctype;
+		char reason[64];
+		pl_strcpy(&resp->reason, reason, sizeof(reason));
+		call_respond(c, LEG_A, c->a_ist, c->a_invite, code, reason[0] ? reason : NULL, resp,
+			     true, body ? &ctype : NULL, body ? &resp->body : NULL);
+		return;
+	}
+
+	/* 3xx-6xx: the transaction layer has ACKed it */
+	char reason[96];
+	pl_strcpy(&resp->reason, reason, sizeof(reason));
+	uint16_t out = code;
+	const char *why = reason[0] ? reason : NULL;
+	if (code >= 300 && code < 400) {
+		/* following redirects is not implemented: the inside Contact
+		 * must not reach the caller either */
+		out = 480;
+		why = "Redirection Not Followed";
+	} else if (code == 401 || code == 407) {
+		/* the credentials are ours to give, not the caller's */
+		out = 403;
+		why = "Upstream Authentication Failed";
+	}
+	if (c->cancelled)
+		out = 487, why = NULL;
+	log_info(c->id, "leg B failed %u, leg A gets %u", code, out);
+	if (!c->a_final)
+		call_respond(c, LEG_A, c->a_ist, c->a_invite, out, why, out == code ? resp : NULL,
+			     false, NULL, NULL);
+	call_end(c, "failed");
+}
+
+static void guard_init(struct call *c)
+{
+	/* leg B must not see anything of leg A, and the reverse */
+	topo_guard_add(&c->guard[LEG_B], c->leg[LEG_A].callid);
+	topo_guard_add(&c->guard[LEG_B], c->leg[LEG_A].rtag);
+	topo_guard_add(&c->guard[LEG_B], c->a_branch);
+	topo_guard_add(&c->guard[LEG_B], c->peer_ip[LEG_A]);
+	if (c->cross_zone)
+		topo_guard_add(&c->guard[LEG_B], c->our_ip[LEG_A]);
+	topo_guard_add(&c->guard[LEG_A], c->leg[LEG_B].callid);
+	topo_guard_add(&c->guard[LEG_A], c->peer_ip[LEG_B]);
+	if (c->cross_zone)
+		topo_guard_add(&c->guard[LEG_A], c->our_ip[LEG_B]);
+}
+
+static void uri_user(const struct sip_uri *u, char *buf, size_t size)
+{
+	if (u->user.l)
+		pl_strcpy(&u->user, buf, size);
+	else if (u->opaque.l)
+		pl_strcpy(&u->opaque, buf, size);
+	else
+		buf[0] = '\0';
+}
+
+static int listener_ip(struct call_mgr *m, unsigned idx, char *ip, size_t size, uint16_t *port,
+		       const char **zone)
+{
+	struct sockaddr_storage a;
+	const struct tp_listener_cfg *lc = transport_listener(m->env.tp, idx);
+
+	if (!lc || transport_listener_addr(m->env.tp, idx, &a))
+		return EINVAL;
+	sa_ip_fmt(&a, ip, size);
+	*port = sa_port(&a);
+	*zone = lc->zone;
+	return 0;
+}
+
+void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
+		     const struct tp_rx *rx, const struct tp_dest *reply_to, bool *kept)
+{
+	struct call *c;
+	char rnd[13], contact[160], luri[400], ruri[300], via_host[SA_STRLEN + 2], ip[SA_STRLEN];
+	char user[128];
+	const char *zone_a, *zone_b;
+	uint16_t port_a, port_b;
+	struct tp_dest reply;
+	struct mbuf *mb;
+	struct mbw w;
+	int err;
+
+	*kept = false;
+	c = calloc(1, sizeof(*c));
+	if (!c || rand_token(rnd, 12)) {
+		free(c);
+		return;
+	}
+	c->mgr = m;
+	snprintf(c->id, sizeof(c->id), "c-%s", rnd);
+	c->a_invite = req;
+	c->a_ist = st;
+	c->a_reply = *reply_to;
+	*kept = true;
+	m->stats.created++;
+	m->stats.active++;
+	c->lnext = m->calls;
+	if (m->calls)
+		m->calls->lprev = c;
+	m->calls = c;
+
+	/* leg A: the dialog the caller sees, on the zone it came from */
+	c->listener[LEG_A] = rx->listener;
+	if (listener_ip(m, rx->listener, ip, sizeof(ip), &port_a, &zone_a)) {
+		call_end(c, "no listener");
+		return;
+	}
+	snprintf(c->our_ip[LEG_A], sizeof(c->our_ip[LEG_A]), "%s", ip);
+	snprintf(via_host, sizeof(via_host), strchr(ip, ':') ? "[%s]" : "%s", ip);
+	uri_user(&req->ruri, user, sizeof(user));
+	snprintf(contact, sizeof(contact), "<sip:%s%s%s:%u>", user, user[0] ? "@" : "", via_host,
+		 port_a);
+	memset(&reply, 0, sizeof(reply));
+	reply.tp = rx->tp;
+	reply.addr = rx->src;
+	reply.listener = rx->listener;
+	err = dlg_from_invite(&c->leg[LEG_A], req, contact, via_host, port_a, &reply);
+	if (err) {
+		call_respond(c, LEG_A, st, req, 400, "Bad Dialog Data", NULL, false, NULL, NULL);
+		call_end(c, "leg A dialog");
+		return;
+	}
+	table_add(m, c, LEG_A);
+	sa_ip_fmt(&rx->src, c->peer_ip[LEG_A], sizeof(c->peer_ip[LEG_A]));
+	pl_strcpy(&req->via.branch, c->a_branch, sizeof(c->a_branch));
+
+	/* where it goes */
+	err = m->env.route(req, rx->listener, &c->route, m->env.route_arg);
+	if (err) {
+		call_respond(c, LEG_A, st, req, 500, "Routing Failed", NULL, false, NULL, NULL);
+		call_end(c, "routing error");
+		return;
+	}
+	c->routed = true;
+	if (c->route.status) {
+		log_info(c->id, "refused %u %s (trunk %s)", c->route.status, c->route.reason,
+			 c->route.trunk_in[0] ? c->route.trunk_in : "none");
+		call_respond(c, LEG_A, st, req, c->route.status,
+			     c->route.reason[0] ? c->route.reason : NULL, NULL, false, NULL, NULL);
+		call_end(c, "refused by policy");
+		return;
+	}
+
+	/* leg B: a new dialog from our address on the outbound zone */
+	c->listener[LEG_B] = c->route.out_listener;
+	if (listener_ip(m, c->route.out_listener, ip, sizeof(ip), &port_b, &zone_b)) {
+		call_respond(c, LEG_A, st, req, 500, "No Outbound Listener", NULL, false, NULL, NULL);
+		call_end(c, "no outbound listener");
+		return;
+	}
+	c->cross_zone = strcmp(zone_a, zone_b) != 0;
+	if (c->cross_zone && topo_has_sdp(req)) {
+		/* RFC 3261 21.4.26 with a Warning: the media relay is the
+		 * only way SDP may cross zones, and it is not there yet */
+		call_respond(c, LEG_A, st, req, 488, "Media Relay Not Available", NULL, false, NULL,
+			     NULL);
+		call_end(c, "SDP across zones");
+		return;
+	}
+	snprintf(c->our_ip[LEG_B], sizeof(c->our_ip[LEG_B]), "%s", ip);
+	snprintf(via_host, sizeof(via_host), strchr(ip, ':') ? "[%s]" : "%s", ip);
+	snprintf(contact, sizeof(contact), "<sip:%s:%u>", via_host, port_b);
+	if (req->from.dname.l)
+		snprintf(luri, sizeof(luri), "%.*s <%s>", PL_FMT(req->from.dname), c->route.from_uri);
+	else
+		snprintf(luri, sizeof(luri), "<%s>", c->route.from_uri);
+	if (req->to.dname.l)
+		snprintf(ruri, sizeof(ruri), "%.*s <%s>", PL_FMT(req->to.dname), c->route.to_uri);
+	else
+		snprintf(ruri, sizeof(ruri), "<%s>", c->route.to_uri);
+	err = dlg_new_uac(&c->leg[LEG_B], luri, ruri, c->route.ruri, contact, via_host, port_b,
+			  &c->route.dest);
+	if (err) {
+		call_respond(c, LEG_A, st, req, 500, NULL, NULL, false, NULL, NULL);
+		call_end(c, "leg B dialog");
+		return;
+	}
+	table_add(m, c, LEG_B);
+	sa_ip_fmt(&c->route.dest.addr, c->peer_ip[LEG_B], sizeof(c->peer_ip[LEG_B]));
+	guard_init(c);
+
+	if (mbw_init(&w, 256)) {
+		call_end(c, "out of memory");
+		return;
+	}
+	topo_copy_headers(&w, req);
+	if (m->env.user_agent)
+		mbw_printf(&w, "User-Agent: %s\r\n", m->env.user_agent);
+	struct mbuf *extra;
+	if (mbw_finish(&w, &extra)) {
+		call_end(c, "out of memory");
+		return;
+	}
+	char branch[40];
+	struct pl ctype = req->ctype;
+	bool body = req->body.l > 0;	/* same zone only, checked above */
+	err = dlg_build_request(&mb, &c->leg[LEG_B], SIP_METHOD_INVITE, 0, true, extra->data,
+				body ? &ctype : NULL, body ? &req->body : NULL, branch, sizeof(branch));
+	mbuf_unref(extra);
+	if (err) {
+		call_respond(c, LEG_A, st, req, 500, NULL, NULL, false, NULL, NULL);
+		call_end(c, "cannot build leg B INVITE");
+		return;
+	}
+	c->b_inv_cseq = c->leg[LEG_B].lcseq;
+	log_info(c->id, "new call from trunk %s to trunk %s: leg A Call-ID %s, leg B Call-ID %s",
+		 c->route.trunk_in, c->route.trunk_out, c->leg[LEG_A].callid, c->leg[LEG_B].callid);
+	err = call_send_request(c, LEG_B, mb, &c->b_ict, b_invite_resp, c);
+	mbuf_unref(mb);
+	if (err) {
+		call_respond(c, LEG_A, st, req, 503, "Target Unreachable", NULL, false, NULL, NULL);
+		call_end(c, "cannot send leg B INVITE");
+	}
+}
+
+/* ---- requests on existing calls ---- */
+
+static void cancel_resp_h(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
+{
+	(void)ct;
+	(void)resp;
+	(void)err;
+	(void)arg;
+}
+
+static bool handle_cancel(struct call_mgr *m, struct sip_msg *req, struct tsx *st)
+{
+	struct call *c = call_find(m, &req->callid, LEG_A);
+	struct tsx *cancel;
+
+	if (!c || !pl_eq_str(&req->from.tag, c->leg[LEG_A].rtag) ||
+	    req->cseq.num != c->a_invite->cseq.num)
+		return false;
+	/* RFC 3261 9.2: 200 to the CANCEL; the INVITE gets 487 unless it
+	 * has its final response already */
+	call_respond(c, LEG_A, st, req, 200, NULL, NULL, false, NULL, NULL);
+	if (c->a_final || c->state != CALL_ROUTING)
+		return true;
+	c->cancelled = true;
+	log_info(c->id, "CANCEL from leg A");
+	call_respond(c, LEG_A, c->a_ist, c->a_invite, 487, NULL, NULL, false, NULL, NULL);
+	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, cancel_resp_h, c) == 0)
+		tsx_detach(cancel);
+	/* leg B's final response (487, or a 2xx that crossed) ends the call */
+	return true;
+}
+
+bool call_mgr_request(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
+		      const struct tp_dest *reply_to, bool *kept)
+{
+	*kept = false;
+	if (req->method == SIP_METHOD_CANCEL)
+		return handle_cancel(m, req, st);
+	if (!req->to.tag.l)
+		return false;
+	for (int leg = 0; leg < 2; leg++) {
+		struct call *c = call_find(m, &req->callid, leg);
+		if (!c || !dlg_match_request(&c->leg[leg], req))
+			continue;
+		if (req->method == SIP_METHOD_ACK) {
+			call_got_ack(c, leg, req);
+			return true;
+		}
+		relay_request(c, leg, req, st, reply_to, kept);
+		return true;
+	}
+	if (req->method != SIP_METHOD_ACK)
+		m->stats.dialog_481++;
+	return false;
+}
+
+bool call_mgr_stray_2xx(struct call_mgr *m, const struct sip_msg *resp)
+{
+	if (resp->cseq.method != SIP_METHOD_INVITE || resp->scode < 200 || resp->scode >= 300)
+		return false;
+	/* a 2xx to an INVITE of ours on either leg: its From tag is ours */
+	for (int leg = 0; leg < 2; leg++) {
+		struct call *c = call_find(m, &resp->callid, leg);
+		struct dlg *d;
+		if (!c)
+			continue;
+		d = &c->leg[leg];
+		if (!pl_eq_str(&resp->from.tag, d->ltag))
+			continue;
+		if (d->rtag && pl_eq_str(&resp->to.tag, d->rtag)) {
+			/* a retransmission: repeat our ACK if it went out */
+			if (c->ack[leg].ack)
+				call_send_raw(c, leg, c->ack[leg].ack);
+		} else if (leg == LEG_B) {
+			fork_kill(c, resp);
+		}
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,90 @@
+/* The B2BUA call core: each incoming dialog (leg A, we are its UAS) is
+ * terminated here and a new dialog (leg B, we are its UAC) is originated
+ * towards the route's target.  Every message on a leg is written from that
+ * leg's own state; a received header crosses only through the header
+ * policy (topo.c), and an egress check looks at every message about to
+ * leave for identifiers of the other leg.
+ *
+ * Runs on the signalling thread only. */
+#ifndef B2BUA_CALL_H
+#define B2BUA_CALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sip/sip.h"
+#include "transport/transport.h"
+
+struct ev_loop;
+struct tsx;
+struct tsx_layer;
+struct call_mgr;
+
+/* Where a new call goes: the answer of the routing policy, as a value. */
+struct call_route {
+	uint16_t status;		/* 0: go; otherwise refuse with it */
+	char reason[96];		/* reason phrase of a refusal, and for the log */
+	unsigned retry_after;		/* seconds, for a 503 */
+	char trunk_in[32];
+	char trunk_out[32];
+	unsigned out_listener;		/* our listener on the outbound zone */
+	struct tp_dest dest;		/* the target's address and transport */
+	char ruri[256];			/* Request-URI of leg B */
+	char from_uri[256];		/* URI of our From on leg B */
+	char to_uri[256];		/* URI of the To on leg B */
+	void *handle;			/* the router's, given back to call_route_done_h */
+};
+
+/* Decides where an INVITE goes.  in_listener is where it arrived.
+ * returns 0 (out filled in, out->status says go or refuse) or an errno. */
+typedef int (call_route_h)(const struct sip_msg *invite, unsigned in_listener,
+			   struct call_route *out, void *arg);
+/* The call that was routed is over (admission slots can be released). */
+typedef void (call_route_done_h)(const struct call_route *route, void *arg);
+
+struct call_env {
+	struct ev_loop *loop;
+	struct tsx_layer *tsx;
+	struct transport *tp;
+	call_route_h *route;
+	call_route_done_h *route_done;
+	void *route_arg;
+	const char *user_agent;		/* our Server and User-Agent value */
+	double t1, t2;			/* RFC 3261 timers, for 2xx retransmission */
+	bool leak_abort;		/* a topology leak aborts (test builds) */
+};
+
+struct call_stats {
+	uint64_t created;
+	uint64_t answered;
+	uint64_t failed;		/* ended without an answer */
+	uint64_t active;
+	uint64_t leaks;			/* messages that failed the egress check */
+	uint64_t dialog_481;		/* in-dialog requests for no dialog */
+};
+
+int call_mgr_alloc(struct call_mgr **mp, const struct call_env *env);
+/* replaces the routing policy for the calls that start from now on */
+void call_mgr_set_router(struct call_mgr *m, call_route_h *route, call_route_done_h *done, void *arg);
+/* ends every call (BYE where confirmed) and frees them */
+void call_mgr_free(struct call_mgr *m);
+void call_mgr_stats(const struct call_mgr *m, struct call_stats *out);
+
+/* A new INVITE (no To tag) that passed validation, with its server
+ * transaction.  Takes care of every answer on st.  reply_to is where its
+ * responses go.  *kept is set when the call keeps req (the caller must
+ * not free it then). */
+void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
+		     const struct tp_rx *rx, const struct tp_dest *reply_to, bool *kept);
+
+/* A request with a To tag, or a CANCEL or ACK the transaction layer did
+ * not take.  st is its server transaction (NULL for an ACK).  returns
+ * true when a call took it; *kept as above. */
+bool call_mgr_request(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
+		      const struct tp_dest *reply_to, bool *kept);
+
+/* A 2xx to an INVITE that matched no client transaction (a retransmission,
+ * or one from another fork): ACK it, and BYE it if it is not our dialog. */
+bool call_mgr_stray_2xx(struct call_mgr *m, const struct sip_msg *resp);
+
+#endif

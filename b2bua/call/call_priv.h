@@ -1,0 +1,118 @@
+/* Private structures of the call core. */
+#ifndef B2BUA_CALL_PRIV_H
+#define B2BUA_CALL_PRIV_H
+
+#include <ev.h>
+
+#include "base/sa.h"
+#include "call/call.h"
+#include "call/dlg.h"
+#include "call/topo.h"
+
+enum { LEG_A = 0, LEG_B = 1 };
+
+#define OTHER(leg) (1 - (leg))
+
+enum call_state {
+	CALL_ROUTING = 0,	/* leg B's INVITE not answered yet */
+	CALL_ANSWERED,		/* 2xx on B, our 2xx sent on A, A's ACK awaited */
+	CALL_CONFIRMED,
+	CALL_ENDED,		/* waiting to be freed */
+};
+
+/* An in-dialog request received on one leg and sent on the other. */
+struct relay {
+	struct relay *next;
+	struct call *call;
+	int from;		/* the leg it came on */
+	struct sip_msg *req;	/* kept: the answer is built from it */
+	struct tsx *st;
+	struct tsx *ct;		/* ours on the other leg */
+	uint32_t out_cseq;
+	struct tp_dest reply_to;	/* where the request's responses go */
+};
+
+/* Our 2xx to an INVITE on a leg, re-sent until its ACK (RFC 3261
+ * 13.3.1.4), and the ACK we owe or sent for the other leg's 2xx. */
+struct leg_ok {
+	struct call *call;
+	struct tp_dest dest;	/* where the 2xx goes (RFC 3261 18.2.2) */
+	struct mbuf *resp;
+	ev_timer tmr;
+	double interval, waited;
+	bool active;
+};
+
+struct leg_ack {
+	uint32_t cseq;		/* of the INVITE the ACK acknowledges */
+	bool owed;		/* sent when the other leg ACKs our 2xx */
+	struct mbuf *ack;	/* the last ACK sent, for 2xx retransmissions */
+};
+
+struct call_entry {
+	struct call_entry *next;
+	struct call *call;
+	int leg;
+};
+
+struct call {
+	struct call_mgr *mgr;
+	struct call_entry ent[2];	/* in the Call-ID table, per leg */
+	struct call *lnext, *lprev;	/* every call */
+	struct call *znext;		/* ended, waiting to be freed */
+	char id[20];			/* "c-" and random: the log id */
+	enum call_state state;
+	struct dlg leg[2];
+	unsigned listener[2];		/* our listener on each leg */
+	bool cross_zone;		/* the legs are in different zones */
+	/* what must not appear on each leg */
+	struct topo_guard guard[2];
+	char peer_ip[2][SA_STRLEN];
+	char our_ip[2][SA_STRLEN];
+	char a_branch[64];
+	struct sip_msg *a_invite;	/* leg A's INVITE, for our responses */
+	struct tp_dest a_reply;		/* where responses on leg A go */
+	struct tsx *a_ist;		/* until A has a final response */
+	bool a_final;
+	struct tsx *b_ict;
+	uint32_t b_inv_cseq;
+	bool cancelled;
+	bool b_answered;
+	bool bye_after_ack[2];		/* BYE owed once that leg ACKs our 2xx */
+	struct leg_ok ok[2];
+	struct leg_ack ack[2];
+	struct relay *relays;
+	struct call_route route;
+	bool routed;			/* route_done owed */
+};
+
+struct call_mgr {
+	struct call_env env;
+	struct call_entry **table;
+	size_t nbuckets;
+	struct call *calls;
+	struct call *zombies;
+	ev_idle reaper;
+	struct call_stats stats;
+};
+
+/* call.c */
+struct call *call_find(struct call_mgr *m, const struct pl *callid, int leg);
+void call_end(struct call *c, const char *why);
+int call_send_request(struct call *c, int leg, struct mbuf *mb, struct tsx **ctp,
+		      void (*h)(struct tsx *, const struct sip_msg *, int, void *), void *arg);
+int call_send_raw(struct call *c, int leg, struct mbuf *mb);
+int call_respond(struct call *c, int leg, struct tsx *st, const struct sip_msg *req,
+		 uint16_t scode, const char *reason, const struct sip_msg *from_peer,
+		 bool contact, const struct pl *ctype, const struct pl *body);
+void call_ok_start(struct call *c, int leg, const struct tp_dest *dest);
+void call_send_owed_ack(struct call *c, int leg, const struct sip_msg *with_body);
+void call_got_ack(struct call *c, int leg, const struct sip_msg *ack);
+
+/* relay.c */
+void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
+		   const struct tp_dest *reply_to, bool *kept);
+void relay_abort_all(struct call *c);
+void relay_free_all(struct call *c);
+
+#endif

@@ -1,0 +1,350 @@
+#include "dlg.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/rand.h"
+#include "base/sa.h"
+
+static char *pl_dup(const struct pl *v)
+{
+	char *s = malloc(v->l + 1);
+
+	if (!s)
+		return NULL;
+	if (v->l)
+		memcpy(s, v->p, v->l);
+	s[v->l] = '\0';
+	return s;
+}
+
+static char *str_dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* a name-addr written back without its tag parameter */
+static char *addr_without_tag(const struct sip_addr *a)
+{
+	struct mbw w;
+	struct mbuf *mb;
+	char *s;
+
+	if (mbw_init(&w, a->value.l + 8))
+		return NULL;
+	if (a->dname.l) {
+		mbw_put(&w, a->dname.p, a->dname.l);
+		mbw_putc(&w, ' ');
+	}
+	mbw_putc(&w, '<');
+	mbw_put(&w, a->uri_pl.p, a->uri_pl.l);
+	mbw_putc(&w, '>');
+	size_t pos = 0;
+	struct pl n, v;
+	while (sip_param_next(&a->params, &pos, &n, &v)) {
+		if (pl_casecmp_str(&n, "tag"))
+			continue;
+		mbw_putc(&w, ';');
+		mbw_put(&w, n.p, n.l);
+		if (v.l) {
+			mbw_putc(&w, '=');
+			mbw_put(&w, v.p, v.l);
+		}
+	}
+	if (mbw_finish(&w, &mb))
+		return NULL;
+	s = strdup(mb->data);
+	mbuf_unref(mb);
+	return s;
+}
+
+void dlg_free(struct dlg *d)
+{
+	if (!d)
+		return;
+	free(d->callid);
+	free(d->ltag);
+	free(d->rtag);
+	free(d->luri);
+	free(d->ruri);
+	free(d->target);
+	free(d->routes);
+	free(d->contact);
+	memset(d, 0, sizeof(*d));
+}
+
+int dlg_uri_dest(const char *uri, enum sip_transport dflt, struct tp_dest *out)
+{
+	struct sip_uri u;
+	struct pl text = pl_make(uri, strlen(uri));
+	struct pl tp;
+
+	if (sip_uri_decode(&u, &text))
+		return EBADMSG;
+	if (u.host_type == SIP_HOST_NAME)
+		return EHOSTUNREACH;	/* no resolver yet: IP literals only */
+	memset(out, 0, sizeof(*out));
+	if (sa_from_ip(&out->addr, u.host.p, u.host.l, u.port ? u.port : 5060))
+		return EHOSTUNREACH;
+	out->tp = dflt;
+	if (sip_param_get(&u.params, "transport", &tp)) {
+		if (pl_casecmp_str(&tp, "tcp"))
+			out->tp = SIP_TP_TCP;
+		else if (pl_casecmp_str(&tp, "udp"))
+			out->tp = SIP_TP_UDP;
+		else
+			return EPROTONOSUPPORT;
+	}
+	out->listener = TP_LISTENER_ANY;
+	return 0;
+}
+
+/* the URI inside the first Route line, for the next hop */
+static int first_route_uri(const char *routes, char *buf, size_t size)
+{
+	const char *lt = strchr(routes, '<'), *gt;
+
+	if (!lt || !(gt = strchr(lt, '>')) || (size_t)(gt - lt - 1) >= size)
+		return EBADMSG;
+	memcpy(buf, lt + 1, (size_t)(gt - lt - 1));
+	buf[gt - lt - 1] = '\0';
+	return 0;
+}
+
+static int next_hop(struct dlg *d)
+{
+	char uri[512];
+	unsigned listener = d->dest.listener;
+	enum sip_transport tp = d->dest.tp;
+	int err;
+
+	if (d->routes) {
+		err = first_route_uri(d->routes, uri, sizeof(uri));
+		if (err)
+			return err;
+		err = dlg_uri_dest(uri, tp, &d->dest);
+	} else {
+		err = dlg_uri_dest(d->target, tp, &d->dest);
+	}
+	d->dest.listener = listener;
+	return err;
+}
+
+/* Route lines from every value of every Record-Route header, in order or
+ * reversed (RFC 3261 12.1.1 and 12.1.2) */
+static char *route_set(const struct sip_msg *m, bool reverse)
+{
+	struct pl vals[SIP_MAX_VALUES];
+	unsigned n = 0;
+	struct mbw w;
+	struct mbuf *mb;
+	char *s;
+
+	for (const struct sip_hdr *h = sip_msg_hdr(m, SIP_HDR_RECORD_ROUTE); h;
+	     h = sip_msg_hdr_next(m, h)) {
+		size_t pos = 0;
+		int err;
+		while (n < SIP_MAX_VALUES && sip_value_next(&h->val, &pos, &vals[n], &err))
+			n++;
+	}
+	if (!n || mbw_init(&w, 256))
+		return NULL;
+	for (unsigned i = 0; i < n; i++) {
+		const struct pl *v = &vals[reverse ? n - 1 - i : i];
+		sip_build_hdr(&w, SIP_HDR_ROUTE, v);
+	}
+	if (mbw_finish(&w, &mb))
+		return NULL;
+	s = strdup(mb->data);
+	mbuf_unref(mb);
+	return s;
+}
+
+static char *contact_uri(const struct sip_msg *m)
+{
+	const struct sip_hdr *h = sip_msg_hdr(m, SIP_HDR_CONTACT);
+	struct sip_addr a;
+	struct pl v;
+	size_t pos = 0;
+	int err;
+
+	if (!h || !sip_value_next(&h->val, &pos, &v, &err) || sip_addr_decode(&a, &v) || a.star)
+		return NULL;
+	return pl_dup(&a.uri_pl);
+}
+
+static int new_tag(char **tagp)
+{
+	char tag[17];
+	int err = rand_token(tag, 16);
+
+	if (err)
+		return err;
+	*tagp = strdup(tag);
+	return *tagp ? 0 : ENOMEM;
+}
+
+int dlg_from_invite(struct dlg *d, const struct sip_msg *inv, const char *contact,
+		    const char *via_host, uint16_t via_port, const struct tp_dest *reply)
+{
+	uint32_t start;
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	d->uas = true;
+	d->state = DLG_EARLY;
+	d->callid = pl_dup(&inv->callid);
+	d->rtag = inv->from.tag.l ? pl_dup(&inv->from.tag) : strdup("");
+	d->luri = addr_without_tag(&inv->to);
+	d->ruri = addr_without_tag(&inv->from);
+	d->target = contact_uri(inv);
+	d->routes = route_set(inv, false);
+	d->contact = str_dup(contact);
+	d->rcseq = inv->cseq.num;
+	d->rcseq_set = true;
+	snprintf(d->via_host, sizeof(d->via_host), "%s", via_host);
+	d->via_port = via_port;
+	if (rand_bytes(&start, sizeof(start)))
+		start = 1;
+	d->lcseq = start & 0x3fffffff;	/* room to count up below 2**31 */
+	err = new_tag(&d->ltag);
+	if (!err && (!d->callid || !d->rtag || !d->luri || !d->ruri || !d->contact))
+		err = ENOMEM;
+	if (!err && !d->target)
+		err = EBADMSG;		/* RFC 3261 8.1.1.8: an INVITE has a Contact */
+	if (!err) {
+		d->dest = *reply;
+		d->dest.conn_id = 0;
+		err = next_hop(d);
+		if (err) {
+			/* a target we cannot resolve: answer where the INVITE came from */
+			d->dest = *reply;
+			err = 0;
+		}
+	}
+	if (err)
+		dlg_free(d);
+	return err;
+}
+
+int dlg_new_uac(struct dlg *d, const char *luri, const char *ruri, const char *target,
+		const char *contact, const char *via_host, uint16_t via_port, const struct tp_dest *dest)
+{
+	char callid[33];
+	uint32_t start;
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	d->state = DLG_INIT;
+	err = rand_token(callid, 32);
+	if (err)
+		return err;
+	d->callid = strdup(callid);
+	d->luri = str_dup(luri);
+	d->ruri = str_dup(ruri);
+	d->target = str_dup(target);
+	d->contact = str_dup(contact);
+	snprintf(d->via_host, sizeof(d->via_host), "%s", via_host);
+	d->via_port = via_port;
+	d->dest = *dest;
+	if (rand_bytes(&start, sizeof(start)))
+		start = 1;
+	d->lcseq = start & 0x3fffffff;
+	err = new_tag(&d->ltag);
+	if (!err && (!d->callid || !d->luri || !d->ruri || !d->target || !d->contact))
+		err = ENOMEM;
+	if (err)
+		dlg_free(d);
+	return err;
+}
+
+int dlg_uac_response(struct dlg *d, const struct sip_msg *resp)
+{
+	bool final2xx = resp->scode >= 200 && resp->scode < 300;
+	char *target;
+
+	if (!resp->to.tag.l)
+		return 0;
+	if (d->rtag) {
+		if (resp->to.tag.l != strlen(d->rtag) || memcmp(resp->to.tag.p, d->rtag, resp->to.tag.l))
+			return EEXIST;
+		if (d->state == DLG_CONFIRMED || !final2xx)
+			return 0;
+	} else {
+		d->rtag = pl_dup(&resp->to.tag);
+		if (!d->rtag)
+			return ENOMEM;
+	}
+	/* RFC 3261 12.1.2: the route set and target come from the response
+	 * that creates (or, for a 2xx, confirms) the dialog */
+	free(d->routes);
+	d->routes = route_set(resp, true);
+	target = contact_uri(resp);
+	if (target) {
+		free(d->target);
+		d->target = target;
+	}
+	d->state = final2xx ? DLG_CONFIRMED : DLG_EARLY;
+	return next_hop(d) == 0 ? 0 : EHOSTUNREACH;
+}
+
+int dlg_build_request(struct mbuf **mbp, struct dlg *d, enum sip_method method, uint32_t cseq,
+		      bool with_contact, const char *extra, const struct pl *ctype,
+		      const struct pl *body, char *branch_out, size_t branch_size)
+{
+	char rnd[21];
+	struct mbw w;
+	const char *name = sip_method_name(method);
+	int err;
+
+	if (!name)
+		return EINVAL;
+	err = rand_token(rnd, 20);
+	if (err)
+		return err;
+	snprintf(branch_out, branch_size, "z9hG4bK%s", rnd);
+	if (!cseq)
+		cseq = ++d->lcseq;
+	err = mbw_init(&w, 768 + (body ? body->l : 0));
+	if (err)
+		return err;
+	mbw_printf(&w, "%s %s SIP/2.0\r\n", name, d->target);
+	mbw_printf(&w, "Via: SIP/2.0/%s %s:%u;branch=%s;rport\r\n",
+		   sip_transport_name(d->dest.tp), d->via_host, d->via_port, branch_out);
+	mbw_puts(&w, "Max-Forwards: 70\r\n");
+	mbw_printf(&w, "From: %s;tag=%s\r\n", d->luri, d->ltag);
+	if (d->rtag && d->rtag[0])
+		mbw_printf(&w, "To: %s;tag=%s\r\n", d->ruri, d->rtag);
+	else
+		mbw_printf(&w, "To: %s\r\n", d->ruri);
+	mbw_printf(&w, "Call-ID: %s\r\n", d->callid);
+	mbw_printf(&w, "CSeq: %u %s\r\n", cseq, name);
+	if (d->routes)
+		mbw_puts(&w, d->routes);
+	if (with_contact)
+		mbw_printf(&w, "Contact: %s\r\n", d->contact);
+	if (extra)
+		mbw_puts(&w, extra);
+	sip_build_body(&w, ctype, body);
+	return mbw_finish(&w, mbp);
+}
+
+int dlg_build_ack(struct mbuf **mbp, struct dlg *d, uint32_t invite_cseq,
+		  const struct pl *ctype, const struct pl *body)
+{
+	char branch[40];
+
+	return dlg_build_request(mbp, d, SIP_METHOD_ACK, invite_cseq, false, NULL, ctype, body,
+				 branch, sizeof(branch));
+}
+
+bool dlg_match_request(const struct dlg *d, const struct sip_msg *req)
+{
+	/* RFC 3261 12.2.2: Call-ID, our tag in To, their tag in From */
+	if (!d->callid || !d->ltag || !d->rtag)
+		return false;
+	return pl_eq_str(&req->callid, d->callid) && pl_eq_str(&req->to.tag, d->ltag) &&
+	       pl_eq_str(&req->from.tag, d->rtag);
+}

@@ -1,0 +1,248 @@
+/* In-dialog requests: answered here (BYE, OPTIONS, REFER, PRACK) or sent
+ * on the other leg with that leg's CSeq, route set and target, and their
+ * responses carried back (re-INVITE, UPDATE, INFO, MESSAGE, NOTIFY). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "call/call_priv.h"
+#include "core/ua.h"
+#include "tsx/tsx.h"
+
+static void relay_unlink(struct relay *r)
+{
+	struct relay **pp;
+
+	for (pp = &r->call->relays; *pp; pp = &(*pp)->next) {
+		if (*pp == r) {
+			*pp = r->next;
+			break;
+		}
+	}
+}
+
+static void relay_free(struct relay *r)
+{
+	relay_unlink(r);
+	tsx_detach(r->ct);
+	sip_msg_free(r->req);
+	free(r);
+}
+
+/* answers the request on its own leg; a final answer ends the relay */
+static void relay_answer(struct relay *r, uint16_t code, const char *reason,
+			 const struct sip_msg *resp, bool contact, bool body)
+{
+	struct call *c = r->call;
+	struct pl ctype = resp ? resp->ctype : pl_make(NULL, 0);
+
+	if (!r->st)
+		return;
+	call_respond(c, r->from, r->st, r->req, code, reason, resp, contact,
+		     body ? &ctype : NULL, body ? &resp->body : NULL);
+	if (code >= 200)
+		r->st = NULL;
+}
+
+static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
+{
+	struct relay *r = arg;
+	struct call *c = r->call;
+	int other = OTHER(r->from);
+	char reason[96];
+	uint16_t code;
+
+	(void)ct;
+	if (!resp) {
+		if (!err) {			/* end notice */
+			r->ct = NULL;
+			if (!r->st)
+				relay_free(r);
+			return;
+		}
+		/* RFC 3261 12.2.1.2: a timed-out in-dialog request means the
+		 * other side is gone: the whole call ends */
+		relay_answer(r, err == ETIMEDOUT ? 408 : 503, NULL, NULL, false, false);
+		call_end(c, err == ETIMEDOUT ? "in-dialog request timed out" : "transport error");
+		return;
+	}
+	code = resp->scode;
+	if (code == 100 || !r->st)
+		return;
+	pl_strcpy(&resp->reason, reason, sizeof(reason));
+	bool is_invite = r->req->method == SIP_METHOD_INVITE;
+	bool refresh = is_invite || r->req->method == SIP_METHOD_UPDATE;
+	bool body = resp->body.l && !(c->cross_zone && topo_has_sdp(resp));
+
+	if (code < 200) {
+		relay_answer(r, code, reason[0] ? reason : NULL, resp, refresh, body);
+		return;
+	}
+	if (code < 300) {
+		if (is_invite) {
+			/* the ACK for this 2xx is owed on the other leg, sent when
+			 * the requester ACKs ours */
+			c->ack[other].cseq = r->out_cseq;
+			c->ack[other].owed = true;
+		}
+		relay_answer(r, code, reason[0] ? reason : NULL, resp, refresh, body);
+		if (is_invite)
+			call_ok_start(c, r->from, &r->reply_to);
+		return;
+	}
+	relay_answer(r, code, reason[0] ? reason : NULL, resp, false, false);
+	if (code == 408 || code == 481)
+		call_end(c, code == 408 ? "408 to an in-dialog request" : "481: the other side lost the dialog");
+}
+
+static bool reinvite_pending(const struct call *c)
+{
+	for (const struct relay *r = c->relays; r; r = r->next) {
+		if (r->req->method == SIP_METHOD_INVITE && r->st)
+			return true;
+	}
+	return c->ok[LEG_A].active || c->ok[LEG_B].active;
+}
+
+static void answer_here(struct call *c, int leg, struct tsx *st, const struct sip_msg *req,
+			uint16_t code, const char *reason)
+{
+	call_respond(c, leg, st, req, code, reason, NULL, false, NULL, NULL);
+}
+
+void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
+		   const struct tp_dest *reply_to, bool *kept)
+{
+	struct dlg *d = &c->leg[leg];
+	int other = OTHER(leg);
+	struct relay *r;
+	struct mbw w;
+	struct mbuf *extra, *mb;
+	char branch[40];
+	int err;
+
+	*kept = false;
+	if (!st)
+		return;
+	/* RFC 3261 12.2.2: an older CSeq is out of order */
+	if (d->rcseq_set && req->cseq.num < d->rcseq) {
+		answer_here(c, leg, st, req, 500, "CSeq Out Of Order");
+		return;
+	}
+	d->rcseq = req->cseq.num;
+	d->rcseq_set = true;
+
+	switch (req->method) {
+	case SIP_METHOD_BYE:
+		answer_here(c, leg, st, req, 200, NULL);
+		d->state = DLG_TERMINATED;
+		log_info(c->id, "BYE from leg %s", leg == LEG_A ? "A" : "B");
+		call_end(c, leg == LEG_A ? "leg A hung up" : "leg B hung up");
+		return;
+	case SIP_METHOD_OPTIONS: {
+		struct ua_verdict v;
+		ua_answer_out_of_dialog(req, &v);
+		answer_here(c, leg, st, req, 200, NULL);
+		return;
+	}
+	case SIP_METHOD_REFER:
+		answer_here(c, leg, st, req, 403, "Call Transfer Not Permitted");
+		return;
+	case SIP_METHOD_PRACK:
+		/* we never send reliable provisional responses on a leg */
+		answer_here(c, leg, st, req, 481, NULL);
+		return;
+	case SIP_METHOD_INVITE:
+		if (c->state != CALL_CONFIRMED && c->state != CALL_ANSWERED) {
+			answer_here(c, leg, st, req, 491, NULL);
+			return;
+		}
+		/* RFC 3261 14.2: one re-INVITE at a time on a call */
+		if (reinvite_pending(c)) {
+			answer_here(c, leg, st, req, 491, NULL);
+			return;
+		}
+		if (c->cross_zone) {
+			answer_here(c, leg, st, req, 488, "Media Relay Not Available");
+			return;
+		}
+		break;
+	case SIP_METHOD_UPDATE:
+		if (c->cross_zone && topo_has_sdp(req)) {
+			answer_here(c, leg, st, req, 488, "Media Relay Not Available");
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	if (c->state == CALL_ENDED || c->leg[other].state == DLG_TERMINATED || !c->leg[other].rtag) {
+		answer_here(c, leg, st, req, 481, NULL);
+		return;
+	}
+
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		answer_here(c, leg, st, req, 500, NULL);
+		return;
+	}
+	r->call = c;
+	r->from = leg;
+	r->st = st;
+	r->reply_to = *reply_to;
+	if (mbw_init(&w, 256)) {
+		free(r);
+		answer_here(c, leg, st, req, 500, NULL);
+		return;
+	}
+	topo_copy_headers(&w, req);
+	if (c->mgr->env.user_agent)
+		mbw_printf(&w, "User-Agent: %s\r\n", c->mgr->env.user_agent);
+	if (mbw_finish(&w, &extra)) {
+		free(r);
+		answer_here(c, leg, st, req, 500, NULL);
+		return;
+	}
+	bool refresh = req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE ||
+		       req->method == SIP_METHOD_SUBSCRIBE || req->method == SIP_METHOD_NOTIFY;
+	bool body = req->body.l && !(c->cross_zone && topo_has_sdp(req));
+	struct pl ctype = req->ctype;
+	err = dlg_build_request(&mb, &c->leg[other], req->method, 0, refresh, extra->data,
+				body ? &ctype : NULL, body ? &req->body : NULL, branch, sizeof(branch));
+	mbuf_unref(extra);
+	if (err) {
+		free(r);
+		answer_here(c, leg, st, req, 500, NULL);
+		return;
+	}
+	r->out_cseq = c->leg[other].lcseq;
+	r->req = req;
+	*kept = true;
+	r->next = c->relays;
+	c->relays = r;
+	err = call_send_request(c, other, mb, &r->ct, relay_resp, r);
+	mbuf_unref(mb);
+	if (err) {
+		relay_answer(r, 503, NULL, NULL, false, false);
+		relay_free(r);
+		return;
+	}
+	log_info(c->id, "%.*s relayed from leg %s", PL_FMT(req->method_pl), leg == LEG_A ? "A" : "B");
+}
+
+/* at the end of a call: what is still unanswered gets 481 */
+void relay_abort_all(struct call *c)
+{
+	for (struct relay *r = c->relays; r; r = r->next) {
+		relay_answer(r, 481, "Call Ended", NULL, false, false);
+		tsx_detach(r->ct);
+		r->ct = NULL;
+	}
+}
+
+void relay_free_all(struct call *c)
+{
+	while (c->relays)
+		relay_free(c->relays);
+}
