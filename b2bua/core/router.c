@@ -1,0 +1,298 @@
+#include "core/router.h"
+
+#include <errno.h>
+#include <ev.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/sa.h"
+#include "db.h"
+#include "policy.h"
+#include "transport/transport.h"
+
+struct router {
+	struct ev_loop *loop;
+	struct transport *tp;
+	struct db_loader *loader;
+	pthread_mutex_t lock;
+	struct policy_snapshot *pending;	/* from the loader thread */
+	ev_async async;
+	struct policy_snapshot *snap;		/* in force: signalling thread only */
+	struct policy_limiter *limiter;
+	uint64_t seed;
+};
+
+/* what a routed call holds until it ends */
+struct route_hold {
+	struct policy_snapshot *snap;
+	const struct policy_trunk *in, *out;
+	bool in_taken, out_taken;
+};
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void install(struct router *r, struct policy_snapshot *s)
+{
+	if (r->snap)
+		policy_snapshot_unref(r->snap);
+	r->snap = s;
+	log_notice(NULL, "policy in force: %u trunks, %zu routes", policy_snapshot_trunk_count(s),
+		   policy_snapshot_route_count(s));
+}
+
+/* loader thread: park the snapshot and wake the signalling thread */
+static void loaded_h(struct policy_snapshot *s, void *arg)
+{
+	struct router *r = arg;
+	struct policy_snapshot *old;
+
+	pthread_mutex_lock(&r->lock);
+	old = r->pending;
+	r->pending = s;
+	pthread_mutex_unlock(&r->lock);
+	if (old)
+		policy_snapshot_unref(old);
+	ev_async_send(r->loop, &r->async);
+}
+
+/* signalling thread: the swap */
+static void async_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct router *r = w->data;
+	struct policy_snapshot *s;
+
+	(void)loop;
+	(void)revents;
+	pthread_mutex_lock(&r->lock);
+	s = r->pending;
+	r->pending = NULL;
+	pthread_mutex_unlock(&r->lock);
+	if (s)
+		install(r, s);
+}
+
+int router_alloc(struct router **rp, struct ev_loop *loop, struct transport *tp,
+		 const char *db_path)
+{
+	struct router *r = calloc(1, sizeof(*r));
+	struct policy_snapshot *s = NULL;
+	struct db *db = NULL;
+	char err[DB_ERR_MAX];
+	int rc;
+
+	if (!r)
+		return ENOMEM;
+	r->loop = loop;
+	r->tp = tp;
+	r->seed = (uint64_t)time(NULL);
+	pthread_mutex_init(&r->lock, NULL);
+	ev_async_init(&r->async, async_cb);
+	r->async.data = r;
+	ev_async_start(loop, &r->async);
+	rc = policy_limiter_alloc(&r->limiter);
+	if (rc)
+		goto fail;
+
+	/* the first load happens before the loop runs: no call waits on it */
+	rc = db_open(&db, db_path, 0);
+	if (rc == ENOENT) {
+		log_warn(NULL, "policy database %s does not exist: every call is refused "
+			 "(create it with b2bua-policy create)", db_path);
+		*rp = r;
+		return 0;
+	}
+	if (rc) {
+		log_err(NULL, "cannot open the policy database %s: %s", db_path, strerror(rc));
+		goto fail;
+	}
+	rc = db_snapshot_load(db, &s, err, sizeof(err));
+	db_close(db);
+	if (rc) {
+		log_err(NULL, "policy database %s refused: %s", db_path, err);
+		goto fail;
+	}
+	install(r, s);
+	rc = db_loader_start(&r->loader, db_path, 250, loaded_h, r);
+	if (rc) {
+		log_err(NULL, "cannot start the policy loader: %s", strerror(rc));
+		goto fail;
+	}
+	*rp = r;
+	return 0;
+fail:
+	router_free(r);
+	return rc;
+}
+
+void router_free(struct router *r)
+{
+	if (!r)
+		return;
+	db_loader_stop(r->loader);
+	ev_async_stop(r->loop, &r->async);
+	if (r->pending)
+		policy_snapshot_unref(r->pending);
+	if (r->snap)
+		policy_snapshot_unref(r->snap);
+	policy_limiter_free(r->limiter);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+static void route_release(struct route_hold *h, struct router *r)
+{
+	if (h->in_taken)
+		policy_limit_release(r->limiter, h->in, POLICY_DIR_IN);
+	if (h->out_taken)
+		policy_limit_release(r->limiter, h->out, POLICY_DIR_OUT);
+	if (h->snap)
+		policy_snapshot_unref(h->snap);
+	free(h);
+}
+
+__attribute__((format(printf, 3, 4)))
+static int refuse(struct call_route *out, uint16_t status, const char *fmt, ...)
+{
+	va_list ap;
+
+	out->status = status;
+	va_start(ap, fmt);
+	vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static void user_of(const struct sip_uri *u, char *buf, size_t size)
+{
+	if (u->user.l)
+		pl_strcpy(&u->user, buf, size);
+	else if (u->opaque.l)
+		pl_strcpy(&u->opaque, buf, size);
+	else
+		buf[0] = '\0';
+}
+
+/* our listener on zone with transport tp for the address family */
+static int out_listener(struct router *r, const char *zone, enum sip_transport tp, int family,
+			unsigned *idx)
+{
+	for (unsigned i = 0; i < transport_listener_count(r->tp); i++) {
+		const struct tp_listener_cfg *lc = transport_listener(r->tp, i);
+		if (lc && lc->tp == tp && lc->addr.ss_family == family && strcmp(lc->zone, zone) == 0) {
+			*idx = i;
+			return 0;
+		}
+	}
+	return ENOENT;
+}
+
+int router_route(const struct sip_msg *inv, unsigned in_listener, struct call_route *out,
+		 void *arg)
+{
+	struct router *r = arg;
+	const struct tp_listener_cfg *in_lc = transport_listener(r->tp, in_listener);
+	const struct policy_trunk *in;
+	struct policy_decision dec;
+	struct route_hold *hold;
+	char ruser[POLICY_USER_MAX], fuser[POLICY_USER_MAX], tuser[POLICY_USER_MAX];
+	char ip[SA_STRLEN];
+	const char *why;
+	unsigned retry = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!r->snap)
+		return refuse(out, 403, "No Policy In Force");
+	why = policy_source_blocked(r->snap, &inv->src);
+	if (why)
+		return refuse(out, 403, "Blocked Source: %s", why);
+	in = policy_trunk_match(r->snap, &inv->src, (enum policy_transport)inv->rx_tp);
+	if (!in)
+		return refuse(out, 403, "Source Matches No Trunk");
+	snprintf(out->trunk_in, sizeof(out->trunk_in), "%s", in->name);
+	if (!in_lc || strcmp(in_lc->zone, in->zone) != 0)
+		return refuse(out, 403, "Trunk %s Is Not On This Zone", in->name);
+
+	user_of(&inv->ruri, ruser, sizeof(ruser));
+	user_of(&inv->from.uri, fuser, sizeof(fuser));
+	user_of(&inv->to.uri, tuser, sizeof(tuser));
+	rc = policy_decide(r->snap, in, ruser, fuser, tuser, time(NULL), r->seed++, &dec);
+	if (rc)
+		return rc;
+	if (dec.status) {
+		out->retry_after = dec.retry_after;
+		return refuse(out, (uint16_t)dec.status, "%s", dec.reason);
+	}
+	if (!dec.n_attempts || !dec.attempts[0].n_targets)
+		return refuse(out, 404, "No Target");
+
+	hold = calloc(1, sizeof(*hold));
+	if (!hold)
+		return ENOMEM;
+	const struct policy_attempt *at = &dec.attempts[0];
+	const struct policy_target *tg = at->targets[0];
+	double now = mono_now();
+	const char *limit = NULL;
+
+	hold->in = in;
+	hold->out = at->trunk;
+	if (policy_limit_take(r->limiter, in, POLICY_DIR_IN, now, &retry, &limit))
+		goto busy;
+	hold->in_taken = true;
+	if (policy_limit_take(r->limiter, at->trunk, POLICY_DIR_OUT, now, &retry, &limit) == 0)
+		hold->out_taken = true;
+	else
+		goto busy;
+
+	snprintf(out->trunk_out, sizeof(out->trunk_out), "%s", at->trunk->name);
+	enum sip_transport tp = tg->tp == POLICY_TP_TCP ? SIP_TP_TCP : SIP_TP_UDP;
+	if (sa_from_ip(&out->dest.addr, tg->host, strlen(tg->host), tg->port ? tg->port : 5060)) {
+		route_release(hold, r);
+		return refuse(out, 503, "Target %s Is Not An Address", tg->host);
+	}
+	out->dest.tp = tp;
+	if (out_listener(r, at->trunk->zone, tp, out->dest.addr.ss_family, &out->out_listener)) {
+		route_release(hold, r);
+		return refuse(out, 503, "No Listener On Zone %s", at->trunk->zone);
+	}
+	out->dest.listener = out->out_listener;
+
+	struct sockaddr_storage ours;
+	transport_listener_addr(r->tp, out->out_listener, &ours);
+	sa_ip_fmt(&ours, ip, sizeof(ip));
+	char our_host[SA_STRLEN + 2], tg_host[POLICY_HOST_MAX + 2];
+	snprintf(our_host, sizeof(our_host), ours.ss_family == AF_INET6 ? "[%s]" : "%s", ip);
+	snprintf(tg_host, sizeof(tg_host), strchr(tg->host, ':') ? "[%s]" : "%s", tg->host);
+	snprintf(out->ruri, sizeof(out->ruri), "sip:%s@%s:%u%s", at->ruri_user, tg_host,
+		 tg->port ? tg->port : 5060, tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	snprintf(out->from_uri, sizeof(out->from_uri), "sip:%s@%s", at->from_user,
+		 at->trunk->from_domain[0] ? at->trunk->from_domain : our_host);
+	snprintf(out->to_uri, sizeof(out->to_uri), "sip:%s@%s", at->to_user,
+		 at->trunk->to_domain[0] ? at->trunk->to_domain : tg_host);
+	policy_snapshot_ref(r->snap);
+	hold->snap = r->snap;
+	out->handle = hold;
+	return 0;
+
+busy:
+	route_release(hold, r);
+	out->retry_after = retry ? retry : 1;
+	return refuse(out, 503, "Limit %s Reached", limit ? limit : "?");
+}
+
+void router_route_done(const struct call_route *route, void *arg)
+{
+	if (route->handle)
+		route_release(route->handle, arg);
+}
