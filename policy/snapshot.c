@@ -32,6 +32,8 @@ static const struct policy_trunk *trunk_lookup(const struct policy_snapshot *s, 
 {
 	struct policy_trunk key;
 
+	if (!s->n_trunks)
+		return NULL;
 	key.id = id;
 	return bsearch(&key, s->trunks, s->n_trunks, sizeof(key), trunk_cmp);
 }
@@ -123,7 +125,8 @@ int policy_builder_finish(struct policy_builder *b, struct policy_snapshot **sp,
 		return ENOMEM;
 	atomic_init(&s->refs, 1);
 	take_rows(s, b);
-	qsort(s->trunks, s->n_trunks, sizeof(*s->trunks), trunk_cmp);
+	if (s->n_trunks > 1)
+		qsort(s->trunks, s->n_trunks, sizeof(*s->trunks), trunk_cmp);
 	e = resolve_routes(s, b, err, errsz);
 	if (e)
 		goto out;
@@ -138,8 +141,10 @@ int policy_builder_finish(struct policy_builder *b, struct policy_snapshot **sp,
 			goto out;
 		}
 	}
-	qsort(s->routes, s->n_routes, sizeof(*s->routes), route_cmp);
-	qsort(s->blocks, s->n_blocks, sizeof(*s->blocks), block_cmp);
+	if (s->n_routes > 1)
+		qsort(s->routes, s->n_routes, sizeof(*s->routes), route_cmp);
+	if (s->n_blocks > 1)
+		qsort(s->blocks, s->n_blocks, sizeof(*s->blocks), block_cmp);
 	e = policy_trie_build(&s->route_trie, s->routes[0].prefix, sizeof(*s->routes),
 			      s->n_routes);
 	if (!e)
