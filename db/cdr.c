@@ -1,0 +1,308 @@
+/* The CDR writer thread: a queue in, batched transactions out.
+ *
+ * The signalling thread only copies a record into the queue.  The writer
+ * commits what is queued every batch_ms (or sooner at batch_rows), so a
+ * crash loses at most one batch period; stopping writes everything. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "db_priv.h"
+
+struct cdr_item {
+	struct cdr_item *next;
+	struct db_cdr cdr;
+};
+
+struct db_cdr_writer {
+	pthread_t thread;
+	pthread_mutex_t mtx;
+	pthread_cond_t cond;
+	struct cdr_item *head, **tail;
+	size_t queued;
+	bool stop;
+	unsigned batch_ms, batch_rows;
+	char *path;
+	sqlite3 *sql;
+	uint64_t rows, batches, failed;
+};
+
+static const char *const hangup_names[] = { NULL, "caller", "callee", "b2bua" };
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_time(sqlite3_stmt *st, int i, double t)
+{
+	if (t > 0)
+		sqlite3_bind_double(st, i, t);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int insert_one(sqlite3 *sql, sqlite3_stmt *ins, sqlite3_stmt *ins_st,
+		      const struct db_cdr *c)
+{
+	sqlite3_int64 id;
+	int rc;
+
+	sqlite3_reset(ins);
+	bind_text(ins, 1, c->call_id);
+	sqlite3_bind_int(ins, 2, c->attempt ? (int)c->attempt : 1);
+	bind_text(ins, 3, c->leg_a);
+	bind_text(ins, 4, c->leg_b);
+	bind_text(ins, 5, c->from_trunk);
+	bind_text(ins, 6, c->to_trunk);
+	if (c->route_id)
+		sqlite3_bind_int64(ins, 7, c->route_id);
+	else
+		sqlite3_bind_null(ins, 7);
+	bind_text(ins, 8, c->failover);
+	bind_text(ins, 9, c->ruri_user);
+	bind_text(ins, 10, c->from_user);
+	bind_text(ins, 11, c->to_user);
+	sqlite3_bind_int(ins, 12, (int)c->status);
+	sqlite3_bind_text(ins, 13, c->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_double(ins, 14, c->setup_time);
+	bind_time(ins, 15, c->answer_time);
+	bind_time(ins, 16, c->end_time);
+	if (c->answer_time > 0 && c->end_time >= c->answer_time)
+		sqlite3_bind_double(ins, 17, c->end_time - c->answer_time);
+	else
+		sqlite3_bind_null(ins, 17);
+	bind_text(ins, 18, (unsigned)c->hangup_by < 4 ? hangup_names[c->hangup_by] : NULL);
+	rc = sqlite3_step(ins);
+	if (rc != SQLITE_DONE)
+		return db_sql_err(sql, rc, "cdr insert");
+	id = sqlite3_last_insert_rowid(sql);
+	for (unsigned i = 0; i < c->n_streams && i < DB_CDR_STREAMS_MAX; i++) {
+		const struct db_cdr_stream *s = &c->streams[i];
+		char leg[2] = { s->leg == 'b' ? 'b' : 'a', 0 };
+
+		sqlite3_reset(ins_st);
+		sqlite3_bind_int64(ins_st, 1, id);
+		sqlite3_bind_int(ins_st, 2, (int)s->idx);
+		sqlite3_bind_text(ins_st, 3, leg, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(ins_st, 4, (sqlite3_int64)s->packets_in);
+		sqlite3_bind_int64(ins_st, 5, (sqlite3_int64)s->packets_out);
+		sqlite3_bind_int64(ins_st, 6, (sqlite3_int64)s->bytes_in);
+		sqlite3_bind_int64(ins_st, 7, (sqlite3_int64)s->bytes_out);
+		sqlite3_bind_int64(ins_st, 8, (sqlite3_int64)s->lost);
+		sqlite3_bind_double(ins_st, 9, s->jitter_ms);
+		rc = sqlite3_step(ins_st);
+		if (rc != SQLITE_DONE)
+			return db_sql_err(sql, rc, "cdr stream insert");
+	}
+	return 0;
+}
+
+/* one transaction for the whole batch; a row that fails is logged and
+ * skipped so that one bad record does not cost the others */
+static void write_batch(struct db_cdr_writer *w, struct cdr_item *list)
+{
+	sqlite3_stmt *ins = NULL, *ins_st = NULL;
+	uint64_t n = 0, bad = 0;
+	int rc;
+
+	rc = sqlite3_exec(w->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK || db_prepare(w->sql, "INSERT INTO cdr (call_id, attempt, leg_a, "
+		"leg_b, from_trunk, to_trunk, route_id, failover, ruri_user, from_user, to_user, "
+		"status, reason, setup_time, answer_time, end_time, duration, hangup_by) VALUES "
+		"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &ins) ||
+	    db_prepare(w->sql, "INSERT INTO cdr_stream (cdr_id, idx, leg, packets_in, "
+		"packets_out, bytes_in, bytes_out, lost, jitter_ms) VALUES (?,?,?,?,?,?,?,?,?)",
+		&ins_st)) {
+		if (rc != SQLITE_OK)
+			db_sql_err(w->sql, rc, "cdr begin");
+		for (struct cdr_item *it = list; it; it = it->next)
+			bad++;
+		goto out;
+	}
+	for (struct cdr_item *it = list; it; it = it->next) {
+		if (sqlite3_exec(w->sql, "SAVEPOINT row", NULL, NULL, NULL) != SQLITE_OK ||
+		    insert_one(w->sql, ins, ins_st, &it->cdr)) {
+			log_err(NULL, "cdr: call %s attempt %u status %u not written", it->cdr.call_id,
+				it->cdr.attempt, it->cdr.status);
+			sqlite3_exec(w->sql, "ROLLBACK TO row", NULL, NULL, NULL);
+			bad++;
+		} else {
+			n++;
+		}
+		sqlite3_exec(w->sql, "RELEASE row", NULL, NULL, NULL);
+	}
+	rc = sqlite3_exec(w->sql, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		db_sql_err(w->sql, rc, "cdr commit");
+		bad += n;
+		n = 0;
+	}
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(ins_st);
+	if (sqlite3_get_autocommit(w->sql) == 0)
+		sqlite3_exec(w->sql, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_lock(&w->mtx);
+	w->rows += n;
+	w->failed += bad;
+	w->batches++;
+	pthread_mutex_unlock(&w->mtx);
+}
+
+static void *writer_main(void *arg)
+{
+	struct db_cdr_writer *w = arg;
+
+	for (;;) {
+		struct cdr_item *list;
+		struct timespec ts;
+		bool stop;
+
+		pthread_mutex_lock(&w->mtx);
+		while (!w->stop && !w->queued)
+			pthread_cond_wait(&w->cond, &w->mtx);
+		/* the first row of a batch waits at most batch_ms for company */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += w->batch_ms / 1000;
+		ts.tv_nsec += (long)(w->batch_ms % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		while (!w->stop && w->queued < w->batch_rows &&
+		       pthread_cond_timedwait(&w->cond, &w->mtx, &ts) != ETIMEDOUT)
+			;
+		list = w->head;
+		w->head = NULL;
+		w->tail = &w->head;
+		w->queued = 0;
+		stop = w->stop;
+		pthread_mutex_unlock(&w->mtx);
+		if (list)
+			write_batch(w, list);
+		while (list) {
+			struct cdr_item *next = list->next;
+
+			free(list);
+			list = next;
+		}
+		if (stop) {
+			pthread_mutex_lock(&w->mtx);
+			stop = !w->queued;
+			pthread_mutex_unlock(&w->mtx);
+			if (stop)
+				return NULL;
+		}
+	}
+}
+
+int db_cdr_writer_start(struct db_cdr_writer **wp, const char *path, unsigned batch_ms,
+			unsigned batch_rows)
+{
+	struct db_cdr_writer *w;
+	pthread_condattr_t ca;
+	int err;
+
+	if (!path || !batch_ms || !batch_rows)
+		return EINVAL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return ENOMEM;
+	w->tail = &w->head;
+	w->batch_ms = batch_ms;
+	w->batch_rows = batch_rows;
+	w->path = strdup(path);
+	if (!w->path) {
+		err = ENOMEM;
+		goto fail;
+	}
+	err = db_sql_open(&w->sql, path, SQLITE_OPEN_READWRITE);
+	if (err)
+		goto fail;
+	/* WAL with synchronous NORMAL: a commit costs no fsync, and a crash
+	 * of the process loses nothing that was committed */
+	sqlite3_exec(w->sql, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+		     NULL, NULL, NULL);
+	pthread_mutex_init(&w->mtx, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	err = pthread_create(&w->thread, NULL, writer_main, w);
+	if (err) {
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->mtx);
+		goto fail;
+	}
+	*wp = w;
+	return 0;
+fail:
+	sqlite3_close(w->sql);
+	free(w->path);
+	free(w);
+	return err;
+}
+
+int db_cdr_submit(struct db_cdr_writer *w, const struct db_cdr *cdr)
+{
+	struct cdr_item *it = malloc(sizeof(*it));
+	int err = 0;
+
+	if (!it)
+		return ENOMEM;
+	it->cdr = *cdr;
+	it->next = NULL;
+	pthread_mutex_lock(&w->mtx);
+	if (w->stop) {
+		err = ESHUTDOWN;
+	} else {
+		*w->tail = it;
+		w->tail = &it->next;
+		w->queued++;
+		if (w->queued == 1 || w->queued >= w->batch_rows)
+			pthread_cond_signal(&w->cond);
+	}
+	pthread_mutex_unlock(&w->mtx);
+	if (err)
+		free(it);
+	return err;
+}
+
+int db_cdr_writer_stop(struct db_cdr_writer *w)
+{
+	int err;
+
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->mtx);
+	w->stop = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->mtx);
+	pthread_join(w->thread, NULL);
+	err = w->failed ? EIO : 0;
+	if (w->failed)
+		log_err(NULL, "cdr: %llu records could not be written to %s",
+			(unsigned long long)w->failed, w->path);
+	sqlite3_close(w->sql);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->mtx);
+	free(w->path);
+	free(w);
+	return err;
+}
+
+void db_cdr_writer_stats(struct db_cdr_writer *w, uint64_t *rows, uint64_t *batches)
+{
+	pthread_mutex_lock(&w->mtx);
+	*rows = w->rows;
+	*batches = w->batches;
+	pthread_mutex_unlock(&w->mtx);
+}
