@@ -1,6 +1,7 @@
 /* Reading the policy out of SQLite into a snapshot, in one read
  * transaction so the snapshot is consistent. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -206,6 +207,7 @@ int db_snapshot_load(struct db *db, struct policy_snapshot **sp, char *err, size
 	char dummy[DB_ERR_MAX];
 	struct load ld;
 	int rc, e, v;
+	bool own_tx;
 
 	memset(&ld, 0, sizeof(ld));
 	ld.db = db;
@@ -223,14 +225,18 @@ int db_snapshot_load(struct db *db, struct policy_snapshot **sp, char *err, size
 	e = policy_builder_alloc(&ld.b);
 	if (e)
 		return e;
-	rc = sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL);
+	/* inside a caller's transaction (the tool validating an edit before
+	 * it commits) read within it; otherwise in a read transaction */
+	own_tx = sqlite3_get_autocommit(db->sql) != 0;
+	rc = own_tx ? sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL) : SQLITE_OK;
 	if (rc != SQLITE_OK) {
 		e = db_sql_err(db->sql, rc, "begin");
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(queries) / sizeof(queries[0]) && !e; i++)
 		e = each_row(&ld, queries[i].q, queries[i].h);
-	sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
+	if (own_tx)
+		sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
 	if (!e)
 		e = policy_builder_finish(ld.b, &s, ld.err, ld.errsz);
 out:
