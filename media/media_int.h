@@ -1,0 +1,144 @@
+/* Private structures of the relay: engine, threads, thread-side calls. */
+#ifndef MEDIA_MEDIA_INT_H
+#define MEDIA_MEDIA_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "media/media.h"
+#include "media/portpool.h"
+#include "media/rtpstats.h"
+
+#define container_of(ptr, type, member) \
+	((type *)(void *)((char *)(1 ? (ptr) : &((type *)0)->member) - offsetof(type, member)))
+
+#define MEDIA_BATCH 32		/* datagrams per recvmmsg/sendmmsg */
+#define MEDIA_PKT_MAX 2048	/* a datagram plus room for the SRTP trailer */
+#define MEDIA_ZONES_MAX 8
+
+struct media_zone {
+	char name[32];
+	struct sockaddr_storage addr;
+	struct media_portpool *pool;
+};
+
+struct rstream;
+
+/* one side of a stream, on its thread */
+struct rside {
+	struct rstream *st;
+	unsigned idx;
+	int fd[2];			/* RTP, RTCP */
+	ev_io io[2];
+	struct media_portpool *pool;
+	uint16_t port;
+	struct media_side cfg;
+	bool configured;
+	struct sockaddr_storage dst[2];	/* where we send RTP, RTCP to it */
+	bool have_dst[2];
+	bool latched;
+	uint32_t latch_ssrc;
+	struct sockaddr_storage old;	/* the address before a re-attach */
+	bool have_old;
+	struct media_srtp *rx, *tx;
+	uint32_t rx_ssrc, tx_ssrc;
+	bool rx_ssrc_set, tx_ssrc_set;
+	struct media_rtp_src src;	/* RFC 3550 state of what it sends */
+	struct media_rx_stats stats;
+	uint64_t last_rx_ms;
+	bool timed_out;
+};
+
+struct rcall;
+
+struct rstream {
+	struct rcall *call;
+	unsigned idx;
+	struct rside side[2];
+	uint32_t timeout_ms, hold_timeout_ms;
+};
+
+/* a call on its thread */
+struct rcall {
+	void *arg;
+	struct rstream *streams[MEDIA_MAX_STREAMS];
+	struct rcall *prev, *next;
+};
+
+enum media_cmd_type {
+	MEDIA_CMD_CALL_ADD,
+	MEDIA_CMD_STREAM_ADD,
+	MEDIA_CMD_STREAM_UPDATE,
+	MEDIA_CMD_STREAM_REMOVE,
+	MEDIA_CMD_CALL_FREE,
+	MEDIA_CMD_STOP,
+};
+
+struct media_cmd {
+	struct media_cmd *next;
+	enum media_cmd_type type;
+	struct rcall *rc;
+	unsigned idx;
+	struct rstream *st;		/* STREAM_ADD: built by signalling, handed over */
+	struct media_stream_cfg cfg;	/* STREAM_UPDATE */
+};
+
+struct media_thread {
+	struct media_engine *me;
+	unsigned idx;
+	pthread_t tid;
+	bool started;
+	struct ev_loop *loop;
+	ev_async wake;
+	ev_timer tick;
+	pthread_mutex_t mtx;
+	struct media_cmd *head, *tail;	/* under mtx */
+	struct rcall *calls;		/* thread-owned */
+	/* packet buffers: reused for every batch, no allocation per packet */
+	uint8_t buf[MEDIA_BATCH][MEDIA_PKT_MAX];
+	struct mmsghdr rmsg[MEDIA_BATCH];
+	struct iovec riov[MEDIA_BATCH];
+	struct sockaddr_storage from[MEDIA_BATCH];
+	struct mmsghdr smsg[MEDIA_BATCH];
+	struct iovec siov[MEDIA_BATCH];
+	int sfd[MEDIA_BATCH];
+	unsigned nsend;
+};
+
+struct media_engine {
+	struct media_engine_cfg cfg;
+	struct media_thread *threads;
+	unsigned nthreads, next_thread;
+	struct media_zone zones[MEDIA_ZONES_MAX];
+	unsigned nzones;
+	ev_async evwake;		/* on the signalling loop */
+	pthread_mutex_t evmtx;
+	struct media_evq *evhead, *evtail;	/* under evmtx */
+};
+
+struct media_evq {
+	struct media_evq *next;
+	struct media_event ev;
+};
+
+struct media_call {
+	struct media_engine *me;
+	struct media_thread *th;
+	struct rcall *rc;		/* never dereferenced here after handover */
+	unsigned nstreams;
+	bool live[MEDIA_MAX_STREAMS];
+};
+
+/* engine.c */
+void media_thread_send(struct media_thread *th, struct media_cmd *cmd);
+void media_event_post(struct media_engine *me, const struct media_event *ev);
+uint64_t media_now_ms(void);
+
+/* relay.c: runs on the media thread */
+void media_relay_cmd(struct media_thread *th, struct media_cmd *cmd);
+void media_relay_tick(struct media_thread *th);
+void media_relay_stop_all(struct media_thread *th);
+void media_rstream_close(struct rstream *st);
+
+#endif

@@ -1,0 +1,599 @@
+/* The relay with real UDP sockets on loopback: flow both ways, re-attach,
+ * latching, inactivity, SRTP interworking, RTCP mux interworking,
+ * telephone-event mapping, statistics at the end. */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "media/media.h"
+#include "testutil.h"
+
+#define MAX_EVENTS 64
+
+static struct media_event events[MAX_EVENTS];
+static unsigned nevents;
+static struct ev_loop *sig_loop;
+static struct media_engine *engine;
+
+static void on_event(const struct media_event *ev)
+{
+	if (nevents < MAX_EVENTS)
+		events[nevents++] = *ev;
+}
+
+static void setup(void)
+{
+	struct media_engine_cfg cfg = { .threads = 2, .eventh = on_event, .tick_ms = 25 };
+
+	nevents = 0;
+	sig_loop = ev_loop_new(EVFLAG_AUTO);
+	cfg.loop = sig_loop;
+	ck_assert_int_eq(media_engine_alloc(&engine, &cfg), 0);
+	ck_assert_int_eq(media_engine_zone_add(engine, "internal", "127.0.0.1", 20000, 20099, 100), 0);
+	ck_assert_int_eq(media_engine_zone_add(engine, "external", "127.0.0.2", 30000, 30099, 100), 0);
+	ck_assert_int_eq(media_engine_zone_add(engine, "external", "127.0.0.3", 30000, 30099, 100), EEXIST);
+}
+
+static void teardown(void)
+{
+	media_engine_free(engine);
+	ev_loop_destroy(sig_loop);
+}
+
+/* runs the signalling loop until an event of this type arrives (or ms pass) */
+static const struct media_event *wait_event(enum media_event_type type, unsigned ms)
+{
+	unsigned i, waited;
+
+	for (waited = 0; waited <= ms; waited += 5) {
+		ev_run(sig_loop, EVRUN_NOWAIT);
+		for (i = 0; i < nevents; i++)
+			if (events[i].type == type)
+				return &events[i];
+		usleep(5000);
+	}
+	return NULL;
+}
+
+static int peer(const char *ip, uint16_t *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	inet_pton(AF_INET, ip, &sa.sin_addr);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+static void send_to(int fd, const char *ip, uint16_t port, const void *p, size_t len)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	inet_pton(AF_INET, ip, &sa.sin_addr);
+	ck_assert_int_eq(sendto(fd, p, len, 0, (struct sockaddr *)&sa, sizeof(sa)), (ssize_t)len);
+}
+
+/* one datagram within ms, or -1; *from_port set */
+static ssize_t recv_within(int fd, void *buf, size_t size, unsigned ms, uint16_t *from_port)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	ssize_t n;
+
+	if (poll(&pfd, 1, (int)ms) != 1)
+		return -1;
+	n = recvfrom(fd, buf, size, 0, (struct sockaddr *)&sa, &len);
+	if (from_port)
+		*from_port = ntohs(sa.sin_port);
+	return n;
+}
+
+static size_t rtp(uint8_t *p, uint8_t pt, uint16_t seq, uint32_t ssrc)
+{
+	memset(p, 0xd5, 172);
+	p[0] = 0x80;
+	p[1] = pt;
+	p[2] = (uint8_t)(seq >> 8);
+	p[3] = (uint8_t)seq;
+	p[4] = (uint8_t)(seq * 160u >> 24);
+	p[5] = (uint8_t)(seq * 160u >> 16);
+	p[6] = (uint8_t)(seq * 160u >> 8);
+	p[7] = (uint8_t)(seq * 160u);
+	p[8] = (uint8_t)(ssrc >> 24);
+	p[9] = (uint8_t)(ssrc >> 16);
+	p[10] = (uint8_t)(ssrc >> 8);
+	p[11] = (uint8_t)ssrc;
+	p[12] = (uint8_t)seq; /* payload that differs per packet */
+	return 172;
+}
+
+static void side_at(struct media_side *s, const char *ip, uint16_t port)
+{
+	memset(s, 0, sizeof(*s));
+	ck_assert_int_eq(media_sockaddr(&s->rtp, ip, port), 0);
+	s->dir = MEDIA_DIR_SENDRECV;
+	s->te_pt = -1;
+}
+
+struct pair {
+	struct media_call *call;
+	unsigned idx;
+	uint16_t port[2];	/* ours: A side on 127.0.0.1, B side on 127.0.0.2 */
+	int a, b;		/* the peers' sockets */
+	uint16_t pa, pb;
+	struct media_stream_cfg cfg;
+};
+
+static void pair_open(struct pair *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->a = peer("127.0.0.11", &p->pa);
+	p->b = peer("127.0.0.21", &p->pb);
+	ck_assert_int_eq(media_call_alloc(&p->call, engine, p), 0);
+	ck_assert_int_eq(media_call_stream_add(p->call, "internal", "external", &p->idx, p->port), 0);
+	ck_assert_uint_eq(p->port[0] % 2, 0);
+	ck_assert_uint_ge(p->port[0], 20000);
+	ck_assert_uint_ge(p->port[1], 30000);
+	side_at(&p->cfg.side[0], "127.0.0.11", p->pa);
+	side_at(&p->cfg.side[1], "127.0.0.21", p->pb);
+	ck_assert_int_eq(media_call_stream_update(p->call, p->idx, &p->cfg), 0);
+}
+
+static void pair_close(struct pair *p)
+{
+	close(p->a);
+	close(p->b);
+}
+
+/* n packets from fd to our port on side s; all must arrive at dst from our other port */
+static void flow(struct pair *p, int from_fd, unsigned s, int dst_fd, uint16_t seq0, unsigned n)
+{
+	static const char *const ours[2] = { "127.0.0.1", "127.0.0.2" };
+	uint8_t pkt[200], got[256];
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		size_t len = rtp(pkt, 0, (uint16_t)(seq0 + i), 0x1234 + s);
+		uint16_t fp = 0;
+		ssize_t r;
+
+		send_to(from_fd, ours[s], p->port[s], pkt, len);
+		r = recv_within(dst_fd, got, sizeof(got), 1000, &fp);
+		ck_assert_msg(r == (ssize_t)len, "packet %u from side %u: got %zd", i, s, r);
+		ck_assert(memcmp(got, pkt, len) == 0);
+		ck_assert_uint_eq(fp, p->port[s ^ 1]);
+	}
+}
+
+static const struct media_event *end_call(struct pair *p)
+{
+	media_call_free(p->call);
+	ck_assert_ptr_nonnull(wait_event(MEDIA_EV_END, 2000));
+	return wait_event(MEDIA_EV_STATS, 0);
+}
+
+START_TEST(test_relay_flows_both_ways_and_reports_stats)
+{
+	const struct media_event *ev;
+	struct pair p;
+
+	pair_open(&p);
+	flow(&p, p.a, 0, p.b, 100, 20);
+	flow(&p, p.b, 1, p.a, 500, 20);
+	ev = end_call(&p);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_ptr_eq(ev->arg, &p);
+	ck_assert_uint_eq(ev->stats.rx[0].packets, 20);
+	ck_assert_uint_eq(ev->stats.rx[0].bytes, 20 * 172);
+	ck_assert_uint_eq(ev->stats.rx[1].packets, 20);
+	ck_assert_int_eq(ev->stats.rx[0].lost, 0);
+	ck_assert_uint_eq(ev->stats.rx[0].unexpected_source, 0);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_counts_lost_packets_from_sequence_gaps)
+{
+	const struct media_event *ev;
+	uint8_t pkt[200], got[256];
+	struct pair p;
+	uint16_t seq;
+
+	pair_open(&p);
+	for (seq = 1; seq <= 10; seq++) {
+		if (seq == 4 || seq == 7)
+			continue; /* lost before reaching us */
+		send_to(p.a, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, seq, 77));
+		ck_assert_int_eq(recv_within(p.b, got, sizeof(got), 1000, NULL), 172);
+	}
+	ev = end_call(&p);
+	ck_assert_uint_eq(ev->stats.rx[0].packets, 8);
+	ck_assert_int_eq(ev->stats.rx[0].lost, 2);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_reattaches_when_a_side_moves_to_a_new_port)
+{
+	const struct media_event *ev;
+	uint8_t pkt[200], got[256];
+	struct pair p;
+	uint16_t nb;
+	int b2;
+
+	pair_open(&p);
+	flow(&p, p.a, 0, p.b, 1, 5);
+	flow(&p, p.b, 1, p.a, 1, 5);
+	/* a re-INVITE answer moves side B to a new port: applied at once */
+	b2 = peer("127.0.0.21", &nb);
+	side_at(&p.cfg.side[1], "127.0.0.21", nb);
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	/* the very next packet from A reaches B's new port, none the old */
+	flow(&p, p.a, 0, b2, 6, 10);
+	ck_assert_int_lt(recv_within(p.b, got, sizeof(got), 50, NULL), 0);
+	/* a late packet from B's old port does not steal the stream back */
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, rtp(pkt, 0, 6, 0x1235));
+	ck_assert_int_lt(recv_within(p.a, got, sizeof(got), 100, NULL), 0);
+	flow(&p, b2, 1, p.a, 7, 10);
+	flow(&p, p.a, 0, b2, 16, 5);
+	/* and side A moving works the same way */
+	close(p.a);
+	p.a = peer("127.0.0.12", &p.pa);
+	side_at(&p.cfg.side[0], "127.0.0.12", p.pa);
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	flow(&p, b2, 1, p.a, 17, 5);
+	flow(&p, p.a, 0, b2, 21, 5);
+	ev = end_call(&p);
+	ck_assert_uint_eq(ev->stats.rx[1].unexpected_source, 1);
+	ck_assert_uint_eq(ev->stats.rx[0].packets, 5 + 10 + 5 + 5);
+	close(b2);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_latches_to_the_first_source_and_drops_others)
+{
+	const struct media_event *ev;
+	uint8_t pkt[200], got[256];
+	uint16_t natted, stranger_port, fp;
+	int nat, stranger;
+	struct pair p;
+
+	pair_open(&p);
+	/* A is behind NAT: it sends from another port than its SDP says */
+	nat = peer("127.0.0.11", &natted);
+	flow(&p, nat, 0, p.b, 1, 3);
+	/* replies go where A really is */
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, rtp(pkt, 0, 1, 9));
+	ck_assert_int_eq(recv_within(nat, got, sizeof(got), 1000, &fp), 172);
+	ck_assert_uint_eq(fp, p.port[0]);
+	ck_assert_int_lt(recv_within(p.a, got, sizeof(got), 50, NULL), 0);
+	/* anyone else is dropped and counted */
+	stranger = peer("127.0.0.99", &stranger_port);
+	send_to(stranger, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, 50, 0xbad));
+	send_to(stranger, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, 51, 0xbad));
+	ck_assert_int_lt(recv_within(p.b, got, sizeof(got), 100, NULL), 0);
+	flow(&p, nat, 0, p.b, 4, 2);
+	ev = end_call(&p);
+	ck_assert_uint_eq(ev->stats.rx[0].unexpected_source, 2);
+	ck_assert_uint_eq(ev->stats.rx[0].packets, 5);
+	close(nat);
+	close(stranger);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_strict_mode_accepts_only_the_sdp_address)
+{
+	const struct media_event *ev;
+	uint8_t pkt[200], got[256];
+	struct pair p;
+	uint16_t other;
+	int fd;
+
+	pair_open(&p);
+	p.cfg.side[0].latch = MEDIA_LATCH_STRICT;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	fd = peer("127.0.0.11", &other);
+	send_to(fd, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, 1, 1));
+	ck_assert_int_lt(recv_within(p.b, got, sizeof(got), 100, NULL), 0);
+	flow(&p, p.a, 0, p.b, 2, 3);
+	ev = end_call(&p);
+	ck_assert_uint_eq(ev->stats.rx[0].unexpected_source, 1);
+	close(fd);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_ssrc_mode_relatches_on_a_new_ssrc)
+{
+	uint8_t pkt[200], got[256];
+	struct pair p;
+	uint16_t np;
+	int moved;
+
+	pair_open(&p);
+	p.cfg.side[0].latch = MEDIA_LATCH_SSRC;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	flow(&p, p.a, 0, p.b, 1, 2);
+	/* the same SSRC from elsewhere is refused; a new one re-latches */
+	moved = peer("127.0.0.13", &np);
+	send_to(moved, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, 3, 0x1234));
+	ck_assert_int_lt(recv_within(p.b, got, sizeof(got), 100, NULL), 0);
+	send_to(moved, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, 1, 0x4321));
+	ck_assert_int_eq(recv_within(p.b, got, sizeof(got), 1000, NULL), 172);
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, rtp(pkt, 0, 1, 5));
+	ck_assert_int_eq(recv_within(moved, got, sizeof(got), 1000, NULL), 172);
+	end_call(&p);
+	close(moved);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_inactivity_reports_the_silent_side_with_hold_timeout_apart)
+{
+	const struct media_event *ev;
+	struct pair p;
+	unsigned i, timeouts = 0;
+
+	pair_open(&p);
+	/* A has put the call on hold (it sends nothing): the hold timeout (off)
+	 * applies to it; B should send and times out */
+	p.cfg.side[0].dir = MEDIA_DIR_INACTIVE;
+	p.cfg.timeout_ms = 150;
+	p.cfg.hold_timeout_ms = 0;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	ev = wait_event(MEDIA_EV_TIMEOUT, 2000);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_ptr_eq(ev->arg, &p);
+	ck_assert_uint_eq(ev->side, 1);
+	ck_assert_uint_eq(ev->stream, p.idx);
+	wait_event(MEDIA_EV_END, 300);
+	for (i = 0; i < nevents; i++)
+		timeouts += events[i].type == MEDIA_EV_TIMEOUT;
+	ck_assert_uint_eq(timeouts, 1);
+	end_call(&p);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_no_timeout_while_media_flows)
+{
+	struct pair p;
+	unsigned i;
+
+	pair_open(&p);
+	p.cfg.timeout_ms = 200;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	for (i = 0; i < 8; i++) {
+		flow(&p, p.a, 0, p.b, (uint16_t)i, 1);
+		flow(&p, p.b, 1, p.a, (uint16_t)i, 1);
+		usleep(50000);
+		ev_run(sig_loop, EVRUN_NOWAIT);
+	}
+	ck_assert_ptr_null(wait_event(MEDIA_EV_TIMEOUT, 0));
+	end_call(&p);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_srtp_on_one_leg_rtp_on_the_other)
+{
+	struct media_key peer_key, our_key;
+	struct media_srtp *peer_tx, *peer_rx;
+	const struct media_event *ev;
+	uint8_t pkt[256], plain[200], got[256];
+	size_t len;
+	ssize_t r;
+	struct pair p;
+	unsigned i;
+
+	pair_open(&p);
+	ck_assert_int_eq(media_key_generate(&peer_key, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80), 0);
+	ck_assert_int_eq(media_key_generate(&our_key, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80), 0);
+	p.cfg.side[1].srtp = true;
+	p.cfg.side[1].rx_key = peer_key;
+	p.cfg.side[1].tx_key = our_key;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	ck_assert_int_eq(media_srtp_alloc(&peer_tx, &peer_key, false), 0);
+	ck_assert_int_eq(media_srtp_alloc(&peer_rx, &our_key, true), 0);
+	for (i = 0; i < 10; i++) {
+		/* carrier (SRTP) to PBX (RTP): decrypted by us */
+		len = rtp(plain, 8, (uint16_t)(100 + i), 0xc0ffee);
+		memcpy(pkt, plain, len);
+		ck_assert_int_eq(media_srtp_protect(peer_tx, pkt, &len, sizeof(pkt), false), 0);
+		ck_assert_uint_eq(len, 182);
+		send_to(p.b, "127.0.0.2", p.port[1], pkt, len);
+		r = recv_within(p.a, got, sizeof(got), 1000, NULL);
+		ck_assert_int_eq(r, 172);
+		ck_assert(memcmp(got, plain, 172) == 0);
+		/* PBX (RTP) to carrier: encrypted with our key */
+		len = rtp(plain, 8, (uint16_t)(700 + i), 0xbeef);
+		send_to(p.a, "127.0.0.1", p.port[0], plain, len);
+		r = recv_within(p.b, got, sizeof(got), 1000, NULL);
+		ck_assert_int_eq(r, 182);
+		len = (size_t)r;
+		ck_assert_int_eq(media_srtp_unprotect(peer_rx, got, &len, false), 0);
+		ck_assert_uint_eq(len, 172);
+		ck_assert(memcmp(got, plain, 172) == 0);
+	}
+	/* a forged packet and a replayed one are counted, never relayed */
+	len = rtp(plain, 8, 200, 0xc0ffee);
+	memcpy(pkt, plain, len);
+	ck_assert_int_eq(media_srtp_protect(peer_tx, pkt, &len, sizeof(pkt), false), 0);
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, len);
+	ck_assert_int_eq(recv_within(p.a, got, sizeof(got), 1000, NULL), 172);
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, len);
+	len = rtp(plain, 8, 201, 0xc0ffee);
+	memcpy(pkt, plain, len);
+	ck_assert_int_eq(media_srtp_protect(peer_tx, pkt, &len, sizeof(pkt), false), 0);
+	pkt[30] ^= 0x40;
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, len);
+	ck_assert_int_lt(recv_within(p.a, got, sizeof(got), 100, NULL), 0);
+	ev = end_call(&p);
+	ck_assert_uint_eq(ev->stats.rx[1].packets, 11);
+	ck_assert_uint_eq(ev->stats.rx[1].srtp_replay, 1);
+	ck_assert_uint_eq(ev->stats.rx[1].srtp_auth_fail, 1);
+	media_srtp_free(peer_tx);
+	media_srtp_free(peer_rx);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_srtp_rekey_on_reinvite_takes_the_new_key)
+{
+	struct media_key k1, k2, ours;
+	struct media_srtp *tx1, *tx2;
+	uint8_t pkt[256], got[256];
+	size_t len;
+	struct pair p;
+
+	pair_open(&p);
+	ck_assert_int_eq(media_key_generate(&k1, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_32), 0);
+	ck_assert_int_eq(media_key_generate(&k2, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_32), 0);
+	ck_assert_int_eq(media_key_generate(&ours, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_32), 0);
+	p.cfg.side[1].srtp = true;
+	p.cfg.side[1].rx_key = k1;
+	p.cfg.side[1].tx_key = ours;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	ck_assert_int_eq(media_srtp_alloc(&tx1, &k1, false), 0);
+	ck_assert_int_eq(media_srtp_alloc(&tx2, &k2, false), 0);
+	len = rtp(pkt, 0, 1000, 42);
+	ck_assert_int_eq(media_srtp_protect(tx1, pkt, &len, sizeof(pkt), false), 0);
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, len);
+	ck_assert_int_eq(recv_within(p.a, got, sizeof(got), 1000, NULL), 172);
+	/* re-INVITE with new keys and a restarted sequence: a fresh context */
+	p.cfg.side[1].rx_key = k2;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	len = rtp(pkt, 0, 5, 42);
+	ck_assert_int_eq(media_srtp_protect(tx2, pkt, &len, sizeof(pkt), false), 0);
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, len);
+	ck_assert_int_eq(recv_within(p.a, got, sizeof(got), 1000, NULL), 172);
+	/* the old key no longer decrypts */
+	len = rtp(pkt, 0, 1001, 42);
+	ck_assert_int_eq(media_srtp_protect(tx1, pkt, &len, sizeof(pkt), false), 0);
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, len);
+	ck_assert_int_lt(recv_within(p.a, got, sizeof(got), 100, NULL), 0);
+	end_call(&p);
+	media_srtp_free(tx1);
+	media_srtp_free(tx2);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_rtcp_mux_on_one_side_only)
+{
+	static const uint8_t rr[8] = { 0x80, 201, 0, 1, 0, 0, 0x12, 0x34 };
+	uint8_t got[256];
+	uint16_t b_rtcp_port, fp;
+	int b_rtcp;
+	struct pair p;
+
+	pair_open(&p);
+	b_rtcp = peer("127.0.0.21", &b_rtcp_port);
+	p.cfg.side[0].rtcp_mux = true;
+	ck_assert_int_eq(media_sockaddr(&p.cfg.side[1].rtcp, "127.0.0.21", b_rtcp_port), 0);
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	flow(&p, p.a, 0, p.b, 1, 1);
+	/* A muxes: its RTCP comes on our RTP port and leaves from our RTCP port */
+	send_to(p.a, "127.0.0.1", p.port[0], rr, sizeof(rr));
+	ck_assert_int_eq(recv_within(b_rtcp, got, sizeof(got), 1000, &fp), 8);
+	ck_assert_uint_eq(fp, p.port[1] + 1);
+	ck_assert(memcmp(got, rr, 8) == 0);
+	/* B does not: its RTCP to our RTCP port reaches A on its RTP port */
+	send_to(b_rtcp, "127.0.0.2", (uint16_t)(p.port[1] + 1), rr, sizeof(rr));
+	ck_assert_int_eq(recv_within(p.a, got, sizeof(got), 1000, &fp), 8);
+	ck_assert_uint_eq(fp, p.port[0]);
+	end_call(&p);
+	close(b_rtcp);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_maps_telephone_event_payload_type)
+{
+	uint8_t pkt[200], got[256];
+	struct pair p;
+
+	pair_open(&p);
+	p.cfg.side[0].te_pt = 101;
+	p.cfg.side[1].te_pt = 96;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	send_to(p.a, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0x80 | 101, 1, 3));
+	ck_assert_int_eq(recv_within(p.b, got, sizeof(got), 1000, NULL), 172);
+	ck_assert_uint_eq(got[1], 0x80 | 96);
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, rtp(pkt, 96, 1, 4));
+	ck_assert_int_eq(recv_within(p.a, got, sizeof(got), 1000, NULL), 172);
+	ck_assert_uint_eq(got[1], 101);
+	/* audio is untouched */
+	send_to(p.a, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, 2, 3));
+	ck_assert_int_eq(recv_within(p.b, got, sizeof(got), 1000, NULL), 172);
+	ck_assert_uint_eq(got[1], 0);
+	end_call(&p);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_relay_removed_stream_reports_and_frees_its_ports)
+{
+	const struct media_event *ev;
+	uint8_t pkt[200], got[256];
+	struct pair p;
+	uint16_t ports2[2];
+	unsigned idx2;
+
+	pair_open(&p);
+	ck_assert_int_eq(media_call_stream_add(p.call, "internal", "external", &idx2, ports2), 0);
+	ck_assert_uint_eq(idx2, 1);
+	ck_assert_uint_ne(ports2[0], p.port[0]);
+	ck_assert_int_eq(media_call_stream_remove(p.call, p.idx), 0);
+	ck_assert_int_eq(media_call_stream_remove(p.call, p.idx), EINVAL);
+	ev = wait_event(MEDIA_EV_STATS, 1000);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->stream, 0);
+	send_to(p.a, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, 1, 1));
+	ck_assert_int_lt(recv_within(p.b, got, sizeof(got), 100, NULL), 0);
+	ck_assert_int_eq(media_call_stream_add(p.call, "internal", "nowhere", &idx2, ports2), ENOENT);
+	end_call(&p);
+	pair_close(&p);
+}
+END_TEST
+
+static Suite *relay_suite(void)
+{
+	Suite *s = suite_create("media_relay");
+	TCase *tc = tcase_create("relay");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_relay_flows_both_ways_and_reports_stats);
+	tcase_add_test(tc, test_relay_counts_lost_packets_from_sequence_gaps);
+	tcase_add_test(tc, test_relay_reattaches_when_a_side_moves_to_a_new_port);
+	tcase_add_test(tc, test_relay_latches_to_the_first_source_and_drops_others);
+	tcase_add_test(tc, test_relay_strict_mode_accepts_only_the_sdp_address);
+	tcase_add_test(tc, test_relay_ssrc_mode_relatches_on_a_new_ssrc);
+	tcase_add_test(tc, test_relay_inactivity_reports_the_silent_side_with_hold_timeout_apart);
+	tcase_add_test(tc, test_relay_no_timeout_while_media_flows);
+	tcase_add_test(tc, test_relay_srtp_on_one_leg_rtp_on_the_other);
+	tcase_add_test(tc, test_relay_srtp_rekey_on_reinvite_takes_the_new_key);
+	tcase_add_test(tc, test_relay_rtcp_mux_on_one_side_only);
+	tcase_add_test(tc, test_relay_maps_telephone_event_payload_type);
+	tcase_add_test(tc, test_relay_removed_stream_reports_and_frees_its_ports);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return test_run_suite(relay_suite());
+}
