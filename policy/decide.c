@@ -96,7 +96,7 @@ static const char *blocked(const struct policy_snapshot *s, const struct policy_
  * caller's own trunk beat routes for any trunk at the same length */
 static unsigned eligible_routes(const struct policy_snapshot *s, const struct policy_trunk *from,
 				const char *number, time_t now, const struct policy_route **out,
-				unsigned max, bool *incomplete, struct policy_decision *d)
+				unsigned max, bool *incomplete, char *trace, size_t trace_size)
 {
 	const struct policy_trie_node *nodes[POLICY_TRIE_DEPTH + 1];
 	unsigned n = policy_trie_walk(&s->route_trie, number, nodes);
@@ -112,18 +112,18 @@ static unsigned eligible_routes(const struct policy_snapshot *s, const struct po
 				if (own ? r->from != from || !from : r->from != NULL)
 					continue;
 				if (!policy_route_open(r, now)) {
-					policy_trace(d->trace, d->trace_size, "  route %lld (prefix \"%s\"): "
+					policy_trace(trace, trace_size, "  route %lld (prefix \"%s\"): "
 						     "closed at this time", (long long)r->id, r->prefix);
 					continue;
 				}
 				if (r->re && !policy_regex_match(r->re, number)) {
-					policy_trace(d->trace, d->trace_size, "  route %lld (prefix \"%s\"): "
+					policy_trace(trace, trace_size, "  route %lld (prefix \"%s\"): "
 						     "user does not match /%s/", (long long)r->id,
 						     r->prefix, r->user_regex);
 					continue;
 				}
 				if (len < r->min_length) {
-					policy_trace(d->trace, d->trace_size, "  route %lld (prefix \"%s\"): "
+					policy_trace(trace, trace_size, "  route %lld (prefix \"%s\"): "
 						     "number shorter than %u digits", (long long)r->id,
 						     r->prefix, r->min_length);
 					*incomplete = true;
@@ -182,6 +182,17 @@ static void trace_attempt(struct policy_decision *d, unsigned i)
 	policy_trace(d->trace, d->trace_size, "%s", line);
 }
 
+unsigned policy_routes_find(const struct policy_snapshot *s, const struct policy_trunk *from,
+			    const char *number, time_t now, const struct policy_route **out,
+			    unsigned max)
+{
+	bool incomplete = false;
+
+	if (!s || !number || !out)
+		return 0;
+	return eligible_routes(s, from, number, now, out, max, &incomplete, NULL, 0);
+}
+
 int policy_decide(const struct policy_snapshot *s, const struct policy_trunk *from,
 		  const char *ruri_user, const char *from_user, const char *to_user,
 		  time_t now, uint64_t seed, struct policy_decision *out)
@@ -227,7 +238,8 @@ int policy_decide(const struct policy_snapshot *s, const struct policy_trunk *fr
 		refuse(out, 403, why, "");
 		return 0;
 	}
-	n = eligible_routes(s, from, out->ruri_user, now, routes, 64, &incomplete, out);
+	n = eligible_routes(s, from, out->ruri_user, now, routes, 64, &incomplete, trace,
+			    trace_size);
 	if (!n) {
 		if (incomplete)
 			refuse(out, 484, "incomplete number", "");

@@ -291,6 +291,14 @@ int policy_decide(const struct policy_snapshot *s, const struct policy_trunk *fr
 		  const char *ruri_user, const char *from_user, const char *to_user,
 		  time_t now, uint64_t seed, struct policy_decision *out);
 
+/* The lookup alone: the routes eligible for number (already rewritten by
+ * the inbound rules) from trunk `from` at now, at the longest matching
+ * prefix, in table order (not yet weighted).  Returns how many were
+ * stored in out (at most max). */
+unsigned policy_routes_find(const struct policy_snapshot *s, const struct policy_trunk *from,
+			    const char *number, time_t now, const struct policy_route **out,
+			    unsigned max);
+
 /* Applies a trunk's rules of one direction to one field; in and out may
  * not overlap.  returns 0, or ENOSPC if the result does not fit. */
 int policy_rules_apply(const struct policy_trunk *t, enum policy_dir dir,
