@@ -69,7 +69,9 @@ static unsigned target_weight(const void *p) { return ((const struct policy_targ
 static void refuse(struct policy_decision *out, int status, const char *what, const char *arg)
 {
 	out->status = status;
-	snprintf(out->reason, sizeof(out->reason), "%s%s", what, arg);
+	out->reason[0] = '\0';
+	strncat(out->reason, what, sizeof(out->reason) - 1);
+	strncat(out->reason, arg, sizeof(out->reason) - 1 - strlen(out->reason));
 	policy_trace(out->trace, out->trace_size, "refused: %d %s", status, out->reason);
 }
 
@@ -231,7 +233,7 @@ int policy_decide(const struct policy_snapshot *s, const struct policy_trunk *fr
 	}
 	policy_trace(trace, trace_size, "number %s", out->ruri_user);
 	if (blocked(s, from, out->ruri_user, &bp)) {
-		char why[POLICY_REASON_MAX];
+		char why[POLICY_REASON_MAX + POLICY_PREFIX_MAX + 32];
 
 		snprintf(why, sizeof(why), "blocked prefix %s%s%s", bp->prefix,
 			 bp->reason[0] ? ": " : "", bp->reason);
