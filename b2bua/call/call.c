@@ -616,7 +616,7 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 		     const struct tp_rx *rx, const struct tp_dest *reply_to, bool *kept)
 {
 	struct call *c;
-	char rnd[13], contact[160], luri[400], ruri[300], via_host[SA_STRLEN + 2], ip[SA_STRLEN];
+	char rnd[13], contact[256], luri[1024], ruri[1024], via_host[SA_STRLEN + 2], ip[SA_STRLEN];
 	char user[128];
 	const char *zone_a, *zone_b;
 	uint16_t port_a, port_b;

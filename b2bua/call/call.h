@@ -29,9 +29,9 @@ struct call_route {
 	char trunk_out[32];
 	unsigned out_listener;		/* our listener on the outbound zone */
 	struct tp_dest dest;		/* the target's address and transport */
-	char ruri[256];			/* Request-URI of leg B */
-	char from_uri[256];		/* URI of our From on leg B */
-	char to_uri[256];		/* URI of the To on leg B */
+	char ruri[512];			/* Request-URI of leg B */
+	char from_uri[512];		/* URI of our From on leg B */
+	char to_uri[512];		/* URI of the To on leg B */
 	void *handle;			/* the router's, given back to call_route_done_h */
 };
 

@@ -227,6 +227,8 @@ int router_route(const struct sip_msg *inv, unsigned in_listener, struct call_ro
 	user_of(&inv->ruri, ruser, sizeof(ruser));
 	user_of(&inv->from.uri, fuser, sizeof(fuser));
 	user_of(&inv->to.uri, tuser, sizeof(tuser));
+	dec.trace = NULL;	/* no explanation wanted on the signalling path */
+	dec.trace_size = 0;
 	rc = policy_decide(r->snap, in, ruser, fuser, tuser, time(NULL), r->seed++, &dec);
 	if (rc)
 		return rc;

@@ -14,6 +14,7 @@
 #include "transport/transport.h"
 #include "tsx/tsx.h"
 #include "call/call.h"
+#include "core/router.h"
 
 struct sipcore {
 	struct ev_loop *loop;
@@ -21,6 +22,7 @@ struct sipcore {
 	struct transport *tp;
 	struct tsx_layer *tsx;
 	struct call_mgr *calls;
+	struct router *router;
 	struct sipcore_stats stats;
 };
 
@@ -339,6 +341,12 @@ int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct confi
 	err = call_mgr_alloc(&sc->calls, &env);
 	if (err)
 		goto out;
+	if (cfg->policy_db[0]) {
+		err = router_alloc(&sc->router, loop, sc->tp, cfg->policy_db);
+		if (err)
+			goto out;
+		call_mgr_set_router(sc->calls, router_route, router_route_done, sc->router);
+	}
 
 out:
 	free(lc);
@@ -355,6 +363,7 @@ void sipcore_free(struct sipcore *sc)
 	if (!sc)
 		return;
 	call_mgr_free(sc->calls);
+	router_free(sc->router);
 	tsx_layer_free(sc->tsx);
 	transport_free(sc->tp);
 	free(sc);
