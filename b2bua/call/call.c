@@ -85,10 +85,12 @@ int call_mgr_alloc(struct call_mgr **mp, const struct call_env *env)
 	return 0;
 }
 
-void call_mgr_set_router(struct call_mgr *m, call_route_h *route, call_route_done_h *done, void *arg)
+void call_mgr_set_router(struct call_mgr *m, call_route_h *route, call_route_done_h *done,
+			 call_route_next_h *next, void *arg)
 {
 	m->env.route = route;
 	m->env.route_done = done;
+	m->env.route_next = next;
 	m->env.route_arg = arg;
 }
 
@@ -183,7 +185,7 @@ void call_end(struct call *c, const char *why)
 	/* leg A still waits for a final response */
 	if (!c->a_final && c->a_ist) {
 		call_respond(c, LEG_A, c->a_ist, c->a_invite, c->cancelled ? 487 : 500,
-			     c->cancelled ? NULL : "Call Ended", NULL, false, NULL, NULL);
+			     c->cancelled ? NULL : "Call Ended", NULL, false, NULL, NULL, NULL);
 	}
 	for (int leg = 0; leg < 2; leg++) {
 		if (c->leg[leg].state == DLG_CONFIRMED ||
@@ -301,10 +303,10 @@ int call_send_raw(struct call *c, int leg, struct mbuf *mb)
 
 int call_respond(struct call *c, int leg, struct tsx *st, const struct sip_msg *req,
 		 uint16_t scode, const char *reason, const struct sip_msg *from_peer,
-		 bool contact, const struct pl *ctype, const struct pl *body)
+		 bool contact, const struct pl *ctype, const struct pl *body, const char *extra_hdrs)
 {
 	struct mbw w;
-	struct mbuf *extra, *mb;
+	struct mbuf *hdrs, *mb;
 	int err;
 
 	if (!st || !req)
@@ -314,15 +316,17 @@ int call_respond(struct call *c, int leg, struct tsx *st, const struct sip_msg *
 		return err;
 	if (contact)
 		mbw_printf(&w, "Contact: %s\r\n", c->leg[leg].contact);
+	if (extra_hdrs)
+		mbw_puts(&w, extra_hdrs);
 	if (from_peer)
 		topo_copy_headers(&w, from_peer);
 	if (c->mgr->env.user_agent)
 		mbw_printf(&w, "Server: %s\r\n", c->mgr->env.user_agent);
-	err = mbw_finish(&w, &extra);
+	err = mbw_finish(&w, &hdrs);
 	if (err)
 		return err;
-	err = sip_build_response(&mb, req, scode, reason, c->leg[leg].ltag, extra->data, ctype, body);
-	mbuf_unref(extra);
+	err = sip_build_response(&mb, req, scode, reason, c->leg[leg].ltag, hdrs->data, ctype, body);
+	mbuf_unref(hdrs);
 	if (err)
 		return err;
 	if (!egress_ok(c, leg, mb)) {
@@ -463,6 +467,8 @@ static void fork_kill(struct call *c, const struct sip_msg *resp)
 	dlg_free(&d);
 }
 
+static bool failover(struct call *c, uint16_t code);
+
 static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
 {
 	struct call *c = arg;
@@ -478,9 +484,11 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 			return;
 		code = err == ETIMEDOUT ? 408 : 503;
 		log_info(c->id, "leg B INVITE failed: %s", strerror(err));
+		if (failover(c, code))
+			return;
 		if (!c->a_final)
 			call_respond(c, LEG_A, c->a_ist, c->a_invite, c->cancelled ? 487 : code,
-				     NULL, NULL, false, NULL, NULL);
+				     NULL, NULL, false, NULL, NULL, NULL);
 		call_end(c, err == ETIMEDOUT ? "leg B timed out" : "leg B transport error");
 		return;
 	}
@@ -516,15 +524,17 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 			if (!c->a_final)
 				call_respond(c, LEG_A, c->a_ist, c->a_invite, c->cancelled ? 487 : 488,
 					     c->cancelled ? NULL : "Media Relay Not Available",
-					     NULL, false, NULL, NULL);
+					     NULL, false, NULL, NULL, NULL);
 			call_end(c, c->cancelled ? "2xx crossed the CANCEL" : "SDP across zones");
 			return;
 		}
 		c->mgr->stats.answered++;
+		if (c->mgr->env.route_next)
+			c->mgr->env.route_next(&c->route, 0, c->mgr->env.route_arg);
 		bool body = resp->body.l && !c->cross_zone;
 		struct pl ctype = resp->ctype;
 		if (call_respond(c, LEG_A, c->a_ist, c->a_invite, code, NULL, resp, true,
-				 body ? &ctype : NULL, body ? &resp->body : NULL)) {
+				 body ? &ctype : NULL, body ? &resp->body : NULL, NULL)) {
 			call_end(c, "cannot answer leg A");
 			return;
 		}
@@ -545,7 +555,7 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 		char reason[64];
 		pl_strcpy(&resp->reason, reason, sizeof(reason));
 		call_respond(c, LEG_A, c->a_ist, c->a_invite, code, reason[0] ? reason : NULL, resp,
-			     true, body ? &ctype : NULL, body ? &resp->body : NULL);
+			     true, body ? &ctype : NULL, body ? &resp->body : NULL, NULL);
 		return;
 	}
 
@@ -566,10 +576,12 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 	}
 	if (c->cancelled)
 		out = 487, why = NULL;
+	else if (failover(c, code))
+		return;
 	log_info(c->id, "leg B failed %u, leg A gets %u", code, out);
 	if (!c->a_final)
 		call_respond(c, LEG_A, c->a_ist, c->a_invite, out, why, out == code ? resp : NULL,
-			     false, NULL, NULL);
+			     false, NULL, NULL, NULL);
 	call_end(c, "failed");
 }
 
@@ -612,17 +624,99 @@ static int listener_ip(struct call_mgr *m, unsigned idx, char *ip, size_t size, 
 	return 0;
 }
 
+/* Leg B: a new dialog from our address on the outbound zone, to the
+ * route's target.  returns 0, or the status leg A gets. */
+static int start_leg_b(struct call *c)
+{
+	struct call_mgr *m = c->mgr;
+	struct sip_msg *req = c->a_invite;
+	char contact[256], luri[1024], ruri[1024], via_host[SA_STRLEN + 2], ip[SA_STRLEN];
+	const char *zone_a, *zone_b;
+	uint16_t port_a, port_b;
+	struct mbuf *mb, *extra;
+	struct mbw w;
+	char branch[40];
+	int err;
+
+	c->listener[LEG_B] = c->route.out_listener;
+	if (listener_ip(m, c->listener[LEG_A], ip, sizeof(ip), &port_a, &zone_a) ||
+	    listener_ip(m, c->route.out_listener, ip, sizeof(ip), &port_b, &zone_b))
+		return 500;
+	c->cross_zone = strcmp(zone_a, zone_b) != 0;
+	if (c->cross_zone && topo_has_sdp(req))
+		/* the media relay is the only way SDP may cross zones */
+		return 488;
+	snprintf(c->our_ip[LEG_B], sizeof(c->our_ip[LEG_B]), "%s", ip);
+	snprintf(via_host, sizeof(via_host), strchr(ip, ':') ? "[%s]" : "%s", ip);
+	snprintf(contact, sizeof(contact), "<sip:%s:%u>", via_host, port_b);
+	if (req->from.dname.l)
+		snprintf(luri, sizeof(luri), "%.*s <%s>", PL_FMT(req->from.dname), c->route.from_uri);
+	else
+		snprintf(luri, sizeof(luri), "<%s>", c->route.from_uri);
+	if (req->to.dname.l)
+		snprintf(ruri, sizeof(ruri), "%.*s <%s>", PL_FMT(req->to.dname), c->route.to_uri);
+	else
+		snprintf(ruri, sizeof(ruri), "<%s>", c->route.to_uri);
+	if (dlg_new_uac(&c->leg[LEG_B], luri, ruri, c->route.ruri, contact, via_host, port_b,
+			&c->route.dest))
+		return 500;
+	table_add(m, c, LEG_B);
+	sa_ip_fmt(&c->route.dest.addr, c->peer_ip[LEG_B], sizeof(c->peer_ip[LEG_B]));
+	guard_init(c);
+
+	if (mbw_init(&w, 256))
+		return 500;
+	topo_copy_headers(&w, req);
+	if (m->env.user_agent)
+		mbw_printf(&w, "User-Agent: %s\r\n", m->env.user_agent);
+	if (mbw_finish(&w, &extra))
+		return 500;
+	struct pl ctype = req->ctype;
+	bool body = req->body.l > 0;	/* same zone only, checked above */
+	err = dlg_build_request(&mb, &c->leg[LEG_B], SIP_METHOD_INVITE, 0, true, extra->data,
+				body ? &ctype : NULL, body ? &req->body : NULL, branch, sizeof(branch));
+	mbuf_unref(extra);
+	if (err)
+		return 500;
+	c->b_inv_cseq = c->leg[LEG_B].lcseq;
+	log_info(c->id, "leg B to trunk %s (%s): Call-ID %s", c->route.trunk_out, c->route.ruri,
+		 c->leg[LEG_B].callid);
+	err = call_send_request(c, LEG_B, mb, &c->b_ict, b_invite_resp, c);
+	mbuf_unref(mb);
+	return err ? 503 : 0;
+}
+
+/* the policy's next alternative after leg B failed with code */
+static bool failover(struct call *c, uint16_t code)
+{
+	struct call_mgr *m = c->mgr;
+
+	if (c->cancelled || !m->env.route_next ||
+	    m->env.route_next(&c->route, code, m->env.route_arg))
+		return false;
+	log_info(c->id, "leg B failed %u: failing over to trunk %s", code, c->route.trunk_out);
+	tsx_detach(c->b_ict);
+	c->b_ict = NULL;
+	table_del(m, c, LEG_B);
+	dlg_free(&c->leg[LEG_B]);
+	memset(&c->guard, 0, sizeof(c->guard));
+	int st = start_leg_b(c);
+	if (st) {
+		call_respond(c, LEG_A, c->a_ist, c->a_invite, (uint16_t)st, NULL, NULL, false, NULL, NULL, NULL);
+		call_end(c, "failover could not start leg B");
+	}
+	return true;
+}
+
 void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 		     const struct tp_rx *rx, const struct tp_dest *reply_to, bool *kept)
 {
 	struct call *c;
-	char rnd[13], contact[256], luri[1024], ruri[1024], via_host[SA_STRLEN + 2], ip[SA_STRLEN];
+	char rnd[13], contact[256], via_host[SA_STRLEN + 2], ip[SA_STRLEN];
 	char user[128];
-	const char *zone_a, *zone_b;
-	uint16_t port_a, port_b;
+	const char *zone_a;
+	uint16_t port_a;
 	struct tp_dest reply;
-	struct mbuf *mb;
-	struct mbw w;
 	int err;
 
 	*kept = false;
@@ -661,7 +755,7 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 	reply.listener = rx->listener;
 	err = dlg_from_invite(&c->leg[LEG_A], req, contact, via_host, port_a, &reply);
 	if (err) {
-		call_respond(c, LEG_A, st, req, 400, "Bad Dialog Data", NULL, false, NULL, NULL);
+		call_respond(c, LEG_A, st, req, 400, "Bad Dialog Data", NULL, false, NULL, NULL, NULL);
 		call_end(c, "leg A dialog");
 		return;
 	}
@@ -672,7 +766,7 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 	/* where it goes */
 	err = m->env.route(req, rx->listener, &c->route, m->env.route_arg);
 	if (err) {
-		call_respond(c, LEG_A, st, req, 500, "Routing Failed", NULL, false, NULL, NULL);
+		call_respond(c, LEG_A, st, req, 500, "Routing Failed", NULL, false, NULL, NULL, NULL);
 		call_end(c, "routing error");
 		return;
 	}
@@ -680,81 +774,21 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 	if (c->route.status) {
 		log_info(c->id, "refused %u %s (trunk %s)", c->route.status, c->route.reason,
 			 c->route.trunk_in[0] ? c->route.trunk_in : "none");
+		char retry[48] = "";
+		if (c->route.retry_after)
+			snprintf(retry, sizeof(retry), "Retry-After: %u\r\n", c->route.retry_after);
 		call_respond(c, LEG_A, st, req, c->route.status,
-			     c->route.reason[0] ? c->route.reason : NULL, NULL, false, NULL, NULL);
+			     c->route.reason[0] ? c->route.reason : NULL, NULL, false, NULL, NULL,
+			     retry[0] ? retry : NULL);
 		call_end(c, "refused by policy");
 		return;
 	}
 
-	/* leg B: a new dialog from our address on the outbound zone */
-	c->listener[LEG_B] = c->route.out_listener;
-	if (listener_ip(m, c->route.out_listener, ip, sizeof(ip), &port_b, &zone_b)) {
-		call_respond(c, LEG_A, st, req, 500, "No Outbound Listener", NULL, false, NULL, NULL);
-		call_end(c, "no outbound listener");
-		return;
-	}
-	c->cross_zone = strcmp(zone_a, zone_b) != 0;
-	if (c->cross_zone && topo_has_sdp(req)) {
-		/* RFC 3261 21.4.26 with a Warning: the media relay is the
-		 * only way SDP may cross zones, and it is not there yet */
-		call_respond(c, LEG_A, st, req, 488, "Media Relay Not Available", NULL, false, NULL,
-			     NULL);
-		call_end(c, "SDP across zones");
-		return;
-	}
-	snprintf(c->our_ip[LEG_B], sizeof(c->our_ip[LEG_B]), "%s", ip);
-	snprintf(via_host, sizeof(via_host), strchr(ip, ':') ? "[%s]" : "%s", ip);
-	snprintf(contact, sizeof(contact), "<sip:%s:%u>", via_host, port_b);
-	if (req->from.dname.l)
-		snprintf(luri, sizeof(luri), "%.*s <%s>", PL_FMT(req->from.dname), c->route.from_uri);
-	else
-		snprintf(luri, sizeof(luri), "<%s>", c->route.from_uri);
-	if (req->to.dname.l)
-		snprintf(ruri, sizeof(ruri), "%.*s <%s>", PL_FMT(req->to.dname), c->route.to_uri);
-	else
-		snprintf(ruri, sizeof(ruri), "<%s>", c->route.to_uri);
-	err = dlg_new_uac(&c->leg[LEG_B], luri, ruri, c->route.ruri, contact, via_host, port_b,
-			  &c->route.dest);
+	err = start_leg_b(c);
 	if (err) {
-		call_respond(c, LEG_A, st, req, 500, NULL, NULL, false, NULL, NULL);
-		call_end(c, "leg B dialog");
-		return;
-	}
-	table_add(m, c, LEG_B);
-	sa_ip_fmt(&c->route.dest.addr, c->peer_ip[LEG_B], sizeof(c->peer_ip[LEG_B]));
-	guard_init(c);
-
-	if (mbw_init(&w, 256)) {
-		call_end(c, "out of memory");
-		return;
-	}
-	topo_copy_headers(&w, req);
-	if (m->env.user_agent)
-		mbw_printf(&w, "User-Agent: %s\r\n", m->env.user_agent);
-	struct mbuf *extra;
-	if (mbw_finish(&w, &extra)) {
-		call_end(c, "out of memory");
-		return;
-	}
-	char branch[40];
-	struct pl ctype = req->ctype;
-	bool body = req->body.l > 0;	/* same zone only, checked above */
-	err = dlg_build_request(&mb, &c->leg[LEG_B], SIP_METHOD_INVITE, 0, true, extra->data,
-				body ? &ctype : NULL, body ? &req->body : NULL, branch, sizeof(branch));
-	mbuf_unref(extra);
-	if (err) {
-		call_respond(c, LEG_A, st, req, 500, NULL, NULL, false, NULL, NULL);
-		call_end(c, "cannot build leg B INVITE");
-		return;
-	}
-	c->b_inv_cseq = c->leg[LEG_B].lcseq;
-	log_info(c->id, "new call from trunk %s to trunk %s: leg A Call-ID %s, leg B Call-ID %s",
-		 c->route.trunk_in, c->route.trunk_out, c->leg[LEG_A].callid, c->leg[LEG_B].callid);
-	err = call_send_request(c, LEG_B, mb, &c->b_ict, b_invite_resp, c);
-	mbuf_unref(mb);
-	if (err) {
-		call_respond(c, LEG_A, st, req, 503, "Target Unreachable", NULL, false, NULL, NULL);
-		call_end(c, "cannot send leg B INVITE");
+		call_respond(c, LEG_A, st, req, err, err == 488 ? "Media Relay Not Available" : NULL,
+			     NULL, false, NULL, NULL, NULL);
+		call_end(c, "cannot start leg B");
 	}
 }
 
@@ -778,12 +812,12 @@ static bool handle_cancel(struct call_mgr *m, struct sip_msg *req, struct tsx *s
 		return false;
 	/* RFC 3261 9.2: 200 to the CANCEL; the INVITE gets 487 unless it
 	 * has its final response already */
-	call_respond(c, LEG_A, st, req, 200, NULL, NULL, false, NULL, NULL);
+	call_respond(c, LEG_A, st, req, 200, NULL, NULL, false, NULL, NULL, NULL);
 	if (c->a_final || c->state != CALL_ROUTING)
 		return true;
 	c->cancelled = true;
 	log_info(c->id, "CANCEL from leg A");
-	call_respond(c, LEG_A, c->a_ist, c->a_invite, 487, NULL, NULL, false, NULL, NULL);
+	call_respond(c, LEG_A, c->a_ist, c->a_invite, 487, NULL, NULL, false, NULL, NULL, NULL);
 	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, cancel_resp_h, c) == 0)
 		tsx_detach(cancel);
 	/* leg B's final response (487, or a 2xx that crossed) ends the call */

@@ -41,6 +41,11 @@ typedef int (call_route_h)(const struct sip_msg *invite, unsigned in_listener,
 			   struct call_route *out, void *arg);
 /* The call that was routed is over (admission slots can be released). */
 typedef void (call_route_done_h)(const struct call_route *route, void *arg);
+/* Leg B failed with code (408 for a timeout, 503 for a transport error):
+ * returns 0 with route rewritten for the next attempt when the policy says
+ * to fail over, ENOENT otherwise.  code 0 says the call was answered: no
+ * alternative will be asked for any more. */
+typedef int (call_route_next_h)(struct call_route *route, unsigned code, void *arg);
 
 struct call_env {
 	struct ev_loop *loop;
@@ -48,6 +53,7 @@ struct call_env {
 	struct transport *tp;
 	call_route_h *route;
 	call_route_done_h *route_done;
+	call_route_next_h *route_next;
 	void *route_arg;
 	const char *user_agent;		/* our Server and User-Agent value */
 	double t1, t2;			/* RFC 3261 timers, for 2xx retransmission */
@@ -65,7 +71,8 @@ struct call_stats {
 
 int call_mgr_alloc(struct call_mgr **mp, const struct call_env *env);
 /* replaces the routing policy for the calls that start from now on */
-void call_mgr_set_router(struct call_mgr *m, call_route_h *route, call_route_done_h *done, void *arg);
+void call_mgr_set_router(struct call_mgr *m, call_route_h *route, call_route_done_h *done,
+			 call_route_next_h *next, void *arg);
 /* ends every call (BYE where confirmed) and frees them */
 void call_mgr_free(struct call_mgr *m);
 void call_mgr_stats(const struct call_mgr *m, struct call_stats *out);

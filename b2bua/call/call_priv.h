@@ -104,7 +104,7 @@ int call_send_request(struct call *c, int leg, struct mbuf *mb, struct tsx **ctp
 int call_send_raw(struct call *c, int leg, struct mbuf *mb);
 int call_respond(struct call *c, int leg, struct tsx *st, const struct sip_msg *req,
 		 uint16_t scode, const char *reason, const struct sip_msg *from_peer,
-		 bool contact, const struct pl *ctype, const struct pl *body);
+		 bool contact, const struct pl *ctype, const struct pl *body, const char *extra_hdrs);
 void call_ok_start(struct call *c, int leg, const struct tp_dest *dest);
 void call_send_owed_ack(struct call *c, int leg, const struct sip_msg *with_body);
 void call_got_ack(struct call *c, int leg, const struct sip_msg *ack);

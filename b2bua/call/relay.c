@@ -40,7 +40,7 @@ static void relay_answer(struct relay *r, uint16_t code, const char *reason,
 	if (!r->st)
 		return;
 	call_respond(c, r->from, r->st, r->req, code, reason, resp, contact,
-		     body ? &ctype : NULL, body ? &resp->body : NULL);
+		     body ? &ctype : NULL, body ? &resp->body : NULL, NULL);
 	if (code >= 200)
 		r->st = NULL;
 }
@@ -108,7 +108,7 @@ static bool reinvite_pending(const struct call *c)
 static void answer_here(struct call *c, int leg, struct tsx *st, const struct sip_msg *req,
 			uint16_t code, const char *reason)
 {
-	call_respond(c, leg, st, req, code, reason, NULL, false, NULL, NULL);
+	call_respond(c, leg, st, req, code, reason, NULL, false, NULL, NULL, NULL);
 }
 
 void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,

@@ -32,6 +32,8 @@ struct route_hold {
 	struct policy_snapshot *snap;
 	const struct policy_trunk *in, *out;
 	bool in_taken, out_taken;
+	struct policy_decision *dec;	/* the alternatives, until answered */
+	unsigned attempt, target;	/* the one in use */
 };
 
 static double mono_now(void)
@@ -158,6 +160,7 @@ static void route_release(struct route_hold *h, struct router *r)
 		policy_limit_release(r->limiter, h->out, POLICY_DIR_OUT);
 	if (h->snap)
 		policy_snapshot_unref(h->snap);
+	free(h->dec);
 	free(h);
 }
 
@@ -197,17 +200,66 @@ static int out_listener(struct router *r, const char *zone, enum sip_transport t
 	return ENOENT;
 }
 
+/* Fills out with target `ti` of attempt `ai` of the held decision, taking
+ * the outbound limit of its trunk.  0, or a refusal in out (status set). */
+static int fill_attempt(struct router *r, struct route_hold *h, unsigned ai, unsigned ti,
+			struct call_route *out)
+{
+	const struct policy_attempt *at = &h->dec->attempts[ai];
+	const struct policy_target *tg = at->targets[ti];
+	enum sip_transport tp = tg->tp == POLICY_TP_TCP ? SIP_TP_TCP : SIP_TP_UDP;
+	char ip[SA_STRLEN], our_host[SA_STRLEN + 2], tg_host[POLICY_HOST_MAX + 2];
+	struct sockaddr_storage ours;
+	const char *limit = NULL;
+	unsigned retry = 0;
+	void *handle = out->handle;
+
+	memset(out, 0, sizeof(*out));
+	out->handle = handle;
+	snprintf(out->trunk_in, sizeof(out->trunk_in), "%s", h->in->name);
+	snprintf(out->trunk_out, sizeof(out->trunk_out), "%s", at->trunk->name);
+	if (h->out != at->trunk || !h->out_taken) {
+		if (h->out_taken)
+			policy_limit_release(r->limiter, h->out, POLICY_DIR_OUT);
+		h->out_taken = false;
+		h->out = at->trunk;
+		if (policy_limit_take(r->limiter, at->trunk, POLICY_DIR_OUT, mono_now(), &retry, &limit)) {
+			out->retry_after = retry ? retry : 1;
+			return refuse(out, 503, "Limit %s Reached", limit ? limit : "?");
+		}
+		h->out_taken = true;
+	}
+	h->attempt = ai;
+	h->target = ti;
+	if (sa_from_ip(&out->dest.addr, tg->host, strlen(tg->host), tg->port ? tg->port : 5060))
+		return refuse(out, 503, "Target %s Is Not An Address", tg->host);
+	out->dest.tp = tp;
+	if (out_listener(r, at->trunk->zone, tp, out->dest.addr.ss_family, &out->out_listener))
+		return refuse(out, 503, "No Listener On Zone %s", at->trunk->zone);
+	out->dest.listener = out->out_listener;
+
+	transport_listener_addr(r->tp, out->out_listener, &ours);
+	sa_ip_fmt(&ours, ip, sizeof(ip));
+	snprintf(our_host, sizeof(our_host), ours.ss_family == AF_INET6 ? "[%s]" : "%s", ip);
+	snprintf(tg_host, sizeof(tg_host), strchr(tg->host, ':') ? "[%s]" : "%s", tg->host);
+	snprintf(out->ruri, sizeof(out->ruri), "sip:%s@%s:%u%s", at->ruri_user, tg_host,
+		 tg->port ? tg->port : 5060, tp == SIP_TP_TCP ? ";transport=tcp" : "");
+	snprintf(out->from_uri, sizeof(out->from_uri), "sip:%s@%s", at->from_user,
+		 at->trunk->from_domain[0] ? at->trunk->from_domain : our_host);
+	snprintf(out->to_uri, sizeof(out->to_uri), "sip:%s@%s", at->to_user,
+		 at->trunk->to_domain[0] ? at->trunk->to_domain : tg_host);
+	return 0;
+}
+
 int router_route(const struct sip_msg *inv, unsigned in_listener, struct call_route *out,
 		 void *arg)
 {
 	struct router *r = arg;
 	const struct tp_listener_cfg *in_lc = transport_listener(r->tp, in_listener);
 	const struct policy_trunk *in;
-	struct policy_decision dec;
 	struct route_hold *hold;
 	char ruser[POLICY_USER_MAX], fuser[POLICY_USER_MAX], tuser[POLICY_USER_MAX];
-	char ip[SA_STRLEN];
-	const char *why;
+	const char *why, *limit = NULL;
 	unsigned retry = 0;
 	int rc;
 
@@ -224,73 +276,79 @@ int router_route(const struct sip_msg *inv, unsigned in_listener, struct call_ro
 	if (!in_lc || strcmp(in_lc->zone, in->zone) != 0)
 		return refuse(out, 403, "Trunk %s Is Not On This Zone", in->name);
 
-	user_of(&inv->ruri, ruser, sizeof(ruser));
-	user_of(&inv->from.uri, fuser, sizeof(fuser));
-	user_of(&inv->to.uri, tuser, sizeof(tuser));
-	dec.trace = NULL;	/* no explanation wanted on the signalling path */
-	dec.trace_size = 0;
-	rc = policy_decide(r->snap, in, ruser, fuser, tuser, time(NULL), r->seed++, &dec);
-	if (rc)
-		return rc;
-	if (dec.status) {
-		out->retry_after = dec.retry_after;
-		return refuse(out, (uint16_t)dec.status, "%s", dec.reason);
-	}
-	if (!dec.n_attempts || !dec.attempts[0].n_targets)
-		return refuse(out, 404, "No Target");
-
 	hold = calloc(1, sizeof(*hold));
 	if (!hold)
 		return ENOMEM;
-	const struct policy_attempt *at = &dec.attempts[0];
-	const struct policy_target *tg = at->targets[0];
-	double now = mono_now();
-	const char *limit = NULL;
-
+	hold->dec = malloc(sizeof(*hold->dec));
+	if (!hold->dec) {
+		free(hold);
+		return ENOMEM;
+	}
 	hold->in = in;
-	hold->out = at->trunk;
-	if (policy_limit_take(r->limiter, in, POLICY_DIR_IN, now, &retry, &limit))
-		goto busy;
+	user_of(&inv->ruri, ruser, sizeof(ruser));
+	user_of(&inv->from.uri, fuser, sizeof(fuser));
+	user_of(&inv->to.uri, tuser, sizeof(tuser));
+	hold->dec->trace = NULL;	/* no explanation wanted on the signalling path */
+	hold->dec->trace_size = 0;
+	rc = policy_decide(r->snap, in, ruser, fuser, tuser, time(NULL), r->seed++, hold->dec);
+	if (rc) {
+		route_release(hold, r);
+		return rc;
+	}
+	if (hold->dec->status) {
+		out->retry_after = hold->dec->retry_after;
+		refuse(out, (uint16_t)hold->dec->status, "%s", hold->dec->reason);
+		route_release(hold, r);
+		return 0;
+	}
+	if (!hold->dec->n_attempts || !hold->dec->attempts[0].n_targets) {
+		route_release(hold, r);
+		return refuse(out, 404, "No Target");
+	}
+	if (policy_limit_take(r->limiter, in, POLICY_DIR_IN, mono_now(), &retry, &limit)) {
+		route_release(hold, r);
+		out->retry_after = retry ? retry : 1;
+		return refuse(out, 503, "Limit %s Reached", limit ? limit : "?");
+	}
 	hold->in_taken = true;
-	if (policy_limit_take(r->limiter, at->trunk, POLICY_DIR_OUT, now, &retry, &limit) == 0)
-		hold->out_taken = true;
-	else
-		goto busy;
-
-	snprintf(out->trunk_out, sizeof(out->trunk_out), "%s", at->trunk->name);
-	enum sip_transport tp = tg->tp == POLICY_TP_TCP ? SIP_TP_TCP : SIP_TP_UDP;
-	if (sa_from_ip(&out->dest.addr, tg->host, strlen(tg->host), tg->port ? tg->port : 5060)) {
-		route_release(hold, r);
-		return refuse(out, 503, "Target %s Is Not An Address", tg->host);
-	}
-	out->dest.tp = tp;
-	if (out_listener(r, at->trunk->zone, tp, out->dest.addr.ss_family, &out->out_listener)) {
-		route_release(hold, r);
-		return refuse(out, 503, "No Listener On Zone %s", at->trunk->zone);
-	}
-	out->dest.listener = out->out_listener;
-
-	struct sockaddr_storage ours;
-	transport_listener_addr(r->tp, out->out_listener, &ours);
-	sa_ip_fmt(&ours, ip, sizeof(ip));
-	char our_host[SA_STRLEN + 2], tg_host[POLICY_HOST_MAX + 2];
-	snprintf(our_host, sizeof(our_host), ours.ss_family == AF_INET6 ? "[%s]" : "%s", ip);
-	snprintf(tg_host, sizeof(tg_host), strchr(tg->host, ':') ? "[%s]" : "%s", tg->host);
-	snprintf(out->ruri, sizeof(out->ruri), "sip:%s@%s:%u%s", at->ruri_user, tg_host,
-		 tg->port ? tg->port : 5060, tp == SIP_TP_TCP ? ";transport=tcp" : "");
-	snprintf(out->from_uri, sizeof(out->from_uri), "sip:%s@%s", at->from_user,
-		 at->trunk->from_domain[0] ? at->trunk->from_domain : our_host);
-	snprintf(out->to_uri, sizeof(out->to_uri), "sip:%s@%s", at->to_user,
-		 at->trunk->to_domain[0] ? at->trunk->to_domain : tg_host);
 	policy_snapshot_ref(r->snap);
 	hold->snap = r->snap;
 	out->handle = hold;
+	if (fill_attempt(r, hold, 0, 0, out) || out->status) {
+		out->handle = NULL;
+		route_release(hold, r);
+	}
 	return 0;
+}
 
-busy:
-	route_release(hold, r);
-	out->retry_after = retry ? retry : 1;
-	return refuse(out, 503, "Limit %s Reached", limit ? limit : "?");
+int router_route_next(struct call_route *route, unsigned code, void *arg)
+{
+	struct router *r = arg;
+	struct route_hold *h = route->handle;
+
+	if (!h || !h->dec)
+		return ENOENT;
+	if (code == 0) {
+		/* answered: the alternatives are not needed any more */
+		free(h->dec);
+		h->dec = NULL;
+		return ENOENT;
+	}
+	const struct policy_attempt *at = &h->dec->attempts[h->attempt];
+	if (!policy_route_fails_over(at->route, code))
+		return ENOENT;
+	/* the trunk's next target, then the next route */
+	unsigned ai = h->attempt, ti = h->target + 1;
+	while (ai < h->dec->n_attempts) {
+		if (ti < h->dec->attempts[ai].n_targets) {
+			if (fill_attempt(r, h, ai, ti, route) == 0 && !route->status)
+				return 0;
+			return ENOENT;
+		}
+		ai++;
+		ti = 0;
+	}
+	return ENOENT;
 }
 
 void router_route_done(const struct call_route *route, void *arg)

@@ -23,5 +23,6 @@ void router_free(struct router *r);
 int router_route(const struct sip_msg *invite, unsigned in_listener, struct call_route *out,
 		 void *arg);
 void router_route_done(const struct call_route *route, void *arg);
+int router_route_next(struct call_route *route, unsigned code, void *arg);
 
 #endif

@@ -345,7 +345,8 @@ int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct confi
 		err = router_alloc(&sc->router, loop, sc->tp, cfg->policy_db);
 		if (err)
 			goto out;
-		call_mgr_set_router(sc->calls, router_route, router_route_done, sc->router);
+		call_mgr_set_router(sc->calls, router_route, router_route_done, router_route_next,
+				    sc->router);
 	}
 
 out:
