@@ -96,7 +96,11 @@ static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 static void *thread_main(void *arg)
 {
 	struct media_thread *th = arg;
+	char name[16];
 
+	/* visible in top -H and perf as media/N */
+	snprintf(name, sizeof(name), "media/%u", th->idx);
+	pthread_setname_np(pthread_self(), name);
 	ev_run(th->loop, 0);
 	return NULL;
 }

@@ -1,7 +1,7 @@
 /* Relay benchmark: many G.711 streams (172-byte RTP, 50 packets/s each)
  * through the media relay on loopback, at rising rates.
  *
- *   bench_relay [seconds-per-step] [media-threads] [max-streams]
+ *   bench_relay [seconds-per-step] [media-threads] [max-streams] [plain|srtp|both]
  *
  * For each step and mode (plain RTP->RTP, SRTP->RTP) it prints the offered
  * packet rate, the relay threads' CPU per relayed packet (their own CPU
@@ -454,6 +454,9 @@ int main(int argc, char **argv)
 	       PKT_LEN, PPS_PER_STREAM, cfg.threads, b.seconds);
 	for (mode = 0; mode < 2; mode++) {
 		double best_rate = 0, best_us = 0;
+
+		if (argc > 4 && strcmp(argv[4], mode ? "plain" : "srtp") == 0)
+			continue;
 
 		b.srtp = mode == 1;
 		if (b.srtp && media_key_generate(&b.key, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80))
