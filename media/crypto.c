@@ -231,6 +231,28 @@ bool media_key_eq(const struct media_key *a, const struct media_key *b)
 	return a->suite == b->suite && a->len == b->len && memcmp(a->key, b->key, a->len) == 0;
 }
 
+int media_crypto_choose(const struct media_sdp_stream *st, const enum media_suite *allowed,
+			unsigned *idxp, struct media_key *key)
+{
+	unsigned i;
+
+	for (i = 0; i < st->ncrypto; i++) {
+		struct media_key k;
+		const enum media_suite *a;
+
+		if (media_key_from_sdes(&k, &st->crypto[i]))
+			continue;
+		for (a = allowed; a && *a != MEDIA_SUITE_NONE && *a != k.suite; a++)
+			;
+		if (allowed && *a == MEDIA_SUITE_NONE)
+			continue;
+		*idxp = i;
+		*key = k;
+		return 0;
+	}
+	return ENOENT;
+}
+
 int media_srtp_alloc(struct media_srtp **sp, const struct media_key *k, bool inbound)
 {
 	struct media_srtp *s;

@@ -50,6 +50,13 @@ int media_key_from_sdes(struct media_key *k, const struct media_sdp_crypto *c);
 /* "inline:BASE64" into buf; ENOSPC when it does not fit */
 int media_key_to_sdes(const struct media_key *k, char *buf, size_t size);
 bool media_key_eq(const struct media_key *a, const struct media_key *b);
+/* The answerer's choice (RFC 4568 7.1.1, 7.1.2): the first a=crypto line of
+ * the stream whose suite is in 'allowed' (in the offer's order, NONE-ended
+ * list; NULL: every suite we support) and whose key we can use.  *idxp is
+ * the line's index in st->crypto, *key its key.  ENOENT when none fits:
+ * the stream is refused (or the answer made without SRTP, by policy). */
+int media_crypto_choose(const struct media_sdp_stream *st, const enum media_suite *allowed,
+			unsigned *idxp, struct media_key *key);
 
 struct media_srtp;
 

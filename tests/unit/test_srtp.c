@@ -247,6 +247,36 @@ START_TEST(test_generated_keys_differ)
 }
 END_TEST
 
+START_TEST(test_sdes_answer_chooses_exactly_one_usable_line)
+{
+	static const char body[] =
+		"v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+		"m=audio 1000 RTP/SAVP 0\r\n"
+		"a=crypto:1 F8_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR\r\n"
+		"a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:4\r\n"
+		"a=crypto:3 AES_CM_128_HMAC_SHA1_32 inline:NzB4d1BINUAvLEw6UzF3WSJ+PSdFcGdUJShpX1Zj\r\n"
+		"a=crypto:4 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR\r\n";
+	static const enum media_suite only80[] = { MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80, MEDIA_SUITE_NONE };
+	static const enum media_suite gcm[] = { MEDIA_SUITE_AEAD_AES_256_GCM, MEDIA_SUITE_NONE };
+	struct media_sdp *sdp;
+	struct media_key k;
+	unsigned idx = 99;
+
+	ck_assert_int_eq(media_sdp_parse(&sdp, body, sizeof(body) - 1), 0);
+	/* unknown suite and MKI skipped: the first usable line is tag 3 */
+	ck_assert_int_eq(media_crypto_choose(&sdp->streams[0], NULL, &idx, &k), 0);
+	ck_assert_uint_eq(sdp->streams[0].crypto[idx].tag, 3);
+	ck_assert_int_eq(k.suite, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_32);
+	/* the trunk's policy narrows it */
+	ck_assert_int_eq(media_crypto_choose(&sdp->streams[0], only80, &idx, &k), 0);
+	ck_assert_uint_eq(sdp->streams[0].crypto[idx].tag, 4);
+	idx = 99;
+	ck_assert_int_eq(media_crypto_choose(&sdp->streams[0], gcm, &idx, &k), ENOENT);
+	ck_assert_uint_eq(idx, 99);
+	media_sdp_free(sdp);
+}
+END_TEST
+
 static Suite *srtp_suite(void)
 {
 	Suite *s = suite_create("srtp");
@@ -264,6 +294,7 @@ static Suite *srtp_suite(void)
 	tcase_add_test(tc, test_sdes_gcm_keys_with_and_without_padding);
 	tcase_add_test(tc, test_sdes_unsupported_and_malformed_keys_refused);
 	tcase_add_test(tc, test_generated_keys_differ);
+	tcase_add_test(tc, test_sdes_answer_chooses_exactly_one_usable_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
