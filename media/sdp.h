@@ -101,6 +101,8 @@ struct media_sdp {
 	struct media_str bw[MEDIA_SDP_MAX_BW];
 	unsigned nbw;
 	enum media_dir dir;
+	/* ICE lines, and a=rtcp, a=rtcp-mux, a=crypto misplaced at session
+	 * level: recognised and dropped by the writer */
 	unsigned ice_lines;
 	struct media_sdp_attr attrs[MEDIA_SDP_MAX_ATTRS];
 	unsigned nattr;
@@ -171,7 +173,8 @@ bool media_sdp_fmt_allowed(const struct media_sdp_fmt *f,
 			   const struct media_sdp_leg *leg);
 
 /* Writes the leg's SDP for the model into a new NUL-terminated buffer the
- * caller frees.  Returns 0, EINVAL, ENOMEM; *outp and *lenp set only on
+ * caller frees.  Returns 0, EINVAL (also for a te_pt that collides with
+ * another format kept on the m-line), ENOMEM; *outp and *lenp set only on
  * success; the origin's version is bumped when the content changed. */
 int media_sdp_write(const struct media_sdp *sdp, const struct media_sdp_leg *leg,
 		    struct media_sdp_origin *origin, char **outp, size_t *lenp);

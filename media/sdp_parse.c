@@ -267,6 +267,13 @@ static int parse_attr(struct media_sdp *sdp, struct media_sdp_stream *st, struct
 		st->rtcp_mux = true;
 		return 0;
 	}
+	/* media-level only (RFC 3605, 5761, 4568): at session level they would
+	 * pass through and describe the peer's transport as if it were ours */
+	if (!st && (media_str_eq(&name, "rtcp") || media_str_eq(&name, "rtcp-mux") ||
+		    media_str_eq(&name, "crypto"))) {
+		sdp->ice_lines++;
+		return 0;
+	}
 	attrs = st ? st->attrs : sdp->attrs;
 	nattr = st ? &st->nattr : &sdp->nattr;
 	if (*nattr == MEDIA_SDP_MAX_ATTRS)

@@ -225,6 +225,23 @@ static void w_stream(struct wbuf *w, const struct media_sdp *sdp, const struct m
 	w_fmt(w, "a=%s\r\n", media_dir_name(dir));
 }
 
+/* a mapped telephone-event PT must not be one of the other formats kept */
+static bool te_collides(const struct media_sdp_stream *st, const struct media_sdp_leg *leg,
+			const struct media_sdp_leg_stream *ls)
+{
+	unsigned i;
+
+	if (ls->te_pt < 0)
+		return false;
+	if (ls->te_pt > 127)
+		return true;
+	for (i = 0; i < st->nfmt; i++)
+		if (!is_te(&st->fmts[i]) && st->fmts[i].pt == ls->te_pt &&
+		    media_sdp_fmt_allowed(&st->fmts[i], leg))
+			return true;
+	return false;
+}
+
 static int digest(const struct wbuf *w, uint8_t md[32])
 {
 	unsigned int n = 32;
@@ -263,8 +280,13 @@ int media_sdp_write(const struct media_sdp *sdp, const struct media_sdp_leg *leg
 		w_str(&body, &sdp->attrs[i].line);
 		w_put(&body, "\r\n", 2);
 	}
-	for (i = 0; i < sdp->nstreams; i++)
+	for (i = 0; i < sdp->nstreams; i++) {
+		if (te_collides(&sdp->streams[i], leg, &leg->streams[i])) {
+			err = EINVAL;
+			goto out;
+		}
 		w_stream(&body, sdp, &sdp->streams[i], leg, &leg->streams[i]);
+	}
 	err = body.err;
 	if (err)
 		goto out;

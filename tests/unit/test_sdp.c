@@ -469,6 +469,55 @@ START_TEST(test_sdp_write_rejected_stream_by_leg_stays_port_zero)
 }
 END_TEST
 
+START_TEST(test_sdp_session_level_transport_attributes_are_dropped)
+{
+	struct media_sdp *sdp = parse_str("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+					  "a=rtcp:5001 IN IP4 10.0.0.1\r\na=rtcp-mux\r\n"
+					  "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR\r\n"
+					  "a=tool:x\r\nm=audio 5000 RTP/AVP 0\r\n");
+	struct media_sdp_origin o;
+	struct media_sdp_leg leg;
+	char *out;
+
+	ck_assert_uint_eq(sdp->nattr, 1);
+	ck_assert_uint_eq(sdp->ice_lines, 3);
+	ck_assert_int_eq(media_sdp_origin_init(&o), 0);
+	leg_init(&leg, "127.0.0.2", 30000);
+	out = write_leg(sdp, &leg, &o);
+	ck_lacks(out, "10.0.0.1");
+	ck_lacks(out, "rtcp");
+	ck_lacks(out, "crypto");
+	ck_has(out, "a=tool:x\r\n");
+	free(out);
+	media_sdp_free(sdp);
+}
+END_TEST
+
+START_TEST(test_sdp_write_refuses_a_telephone_event_pt_that_collides)
+{
+	struct media_sdp *sdp = parse_file("sdp/answer-g711.sdp");
+	struct media_sdp_origin o;
+	struct media_sdp_leg leg;
+	char *out = NULL;
+	size_t len;
+
+	ck_assert_int_eq(media_sdp_origin_init(&o), 0);
+	leg_init(&leg, "127.0.0.2", 30000);
+	/* PCMA is 8: telephone-event cannot become 8 as well */
+	leg.streams[0].te_pt = 8;
+	ck_assert_int_eq(media_sdp_write(sdp, &leg, &o, &out, &len), EINVAL);
+	ck_assert_ptr_null(out);
+	ck_assert(!o.sent);
+	leg.streams[0].te_pt = 128;
+	ck_assert_int_eq(media_sdp_write(sdp, &leg, &o, &out, &len), EINVAL);
+	leg.streams[0].te_pt = 101;
+	out = write_leg(sdp, &leg, &o);
+	ck_has(out, "m=audio 30000 RTP/AVP 8 101\r\n");
+	free(out);
+	media_sdp_free(sdp);
+}
+END_TEST
+
 static Suite *sdp_suite(void)
 {
 	Suite *s = suite_create("sdp");
@@ -491,6 +540,8 @@ static Suite *sdp_suite(void)
 	tcase_add_test(tc, test_sdp_write_rtcp_fb_for_removed_payload_type_dropped);
 	tcase_add_test(tc, test_sdp_write_hold_zero_address_becomes_our_address_and_sendonly);
 	tcase_add_test(tc, test_sdp_write_rejected_stream_by_leg_stays_port_zero);
+	tcase_add_test(tc, test_sdp_session_level_transport_attributes_are_dropped);
+	tcase_add_test(tc, test_sdp_write_refuses_a_telephone_event_pt_that_collides);
 	suite_add_tcase(s, tc);
 	return s;
 }
