@@ -115,6 +115,7 @@ static void call_free(struct call *c)
 		dlg_free(&c->leg[leg]);
 	}
 	relay_free_all(c);
+	call_media_free(c);
 	tsx_detach(c->a_ist);
 	tsx_detach(c->b_ict);
 	sip_msg_free(c->a_invite);
@@ -229,6 +230,7 @@ void call_mgr_free(struct call_mgr *m)
 		m->zombies = c->znext;
 		call_free(c);
 	}
+	call_media_links_free(m);
 	free(m->table);
 	free(m);
 }
@@ -394,17 +396,23 @@ void call_send_owed_ack(struct call *c, int leg, const struct sip_msg *with_body
 {
 	struct leg_ack *owed = &c->ack[leg];
 	struct mbuf *mb;
-	bool body = with_body && with_body->body.l && !c->cross_zone;
-	struct pl ctype = body ? with_body->ctype : pl_make(NULL, 0);
+	char *sdp = NULL;
+	size_t sdp_len = 0;
 
 	if (!owed->owed)
 		return;
-	if (dlg_build_ack(&mb, &c->leg[leg], owed->cseq, body ? &ctype : NULL,
-			  body ? &with_body->body : NULL) == 0) {
+	/* a late-offer answer in the other leg's ACK crosses rewritten */
+	if (with_body && topo_has_sdp(with_body) &&
+	    call_media_sdp(c, OTHER(leg), &with_body->body, false, &sdp, &sdp_len))
+		log_warn(c->id, "the answer in the ACK of leg %s is not usable", leg ? "A" : "B");
+	struct pl ctype = PL("application/sdp"), body = pl_make(sdp, sdp_len);
+	if (dlg_build_ack(&mb, &c->leg[leg], owed->cseq, sdp ? &ctype : NULL,
+			  sdp ? &body : NULL) == 0) {
 		call_send_raw(c, leg, mb);
 		mbuf_unref(owed->ack);
 		owed->ack = mb;
 	}
+	free(sdp);
 	owed->owed = false;
 }
 
@@ -516,25 +524,33 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 		c->b_answered = true;
 		c->ack[LEG_B].cseq = c->b_inv_cseq;
 		c->ack[LEG_B].owed = true;
-		if (c->cancelled || (c->cross_zone && topo_has_sdp(resp))) {
-			/* CANCEL crossed the 2xx, or media we cannot relay yet:
+		/* the SDP of the 2xx: the answer to leg A's offer, or (late
+		 * offer) an offer of leg B's that leg A answers in its ACK */
+		char *sdp = NULL;
+		size_t sdp_len = 0;
+		int mst = 0;
+		if (!c->cancelled && topo_has_sdp(resp))
+			mst = call_media_sdp(c, LEG_B, &resp->body, !c->a_offer, &sdp, &sdp_len);
+		if (c->cancelled || mst) {
+			/* CANCEL crossed the 2xx, or its media is unusable:
 			 * acknowledge and end leg B; leg A has its answer */
 			c->leg[LEG_B].state = DLG_CONFIRMED;
 			call_send_owed_ack(c, LEG_B, NULL);
 			if (!c->a_final)
 				call_respond(c, LEG_A, c->a_ist, c->a_invite, c->cancelled ? 487 : 488,
-					     c->cancelled ? NULL : "Media Relay Not Available",
-					     NULL, false, NULL, NULL, NULL);
-			call_end(c, c->cancelled ? "2xx crossed the CANCEL" : "SDP across zones");
+					     NULL, NULL, false, NULL, NULL, NULL);
+			free(sdp);
+			call_end(c, c->cancelled ? "2xx crossed the CANCEL" : "unusable SDP in the 2xx");
 			return;
 		}
 		c->mgr->stats.answered++;
 		if (c->mgr->env.route_next)
 			c->mgr->env.route_next(&c->route, 0, c->mgr->env.route_arg);
-		bool body = resp->body.l && !c->cross_zone;
-		struct pl ctype = resp->ctype;
-		if (call_respond(c, LEG_A, c->a_ist, c->a_invite, code, NULL, resp, true,
-				 body ? &ctype : NULL, body ? &resp->body : NULL, NULL)) {
+		struct pl ctype = PL("application/sdp"), body = pl_make(sdp, sdp_len);
+		int rerr = call_respond(c, LEG_A, c->a_ist, c->a_invite, code, NULL, resp, true,
+					sdp ? &ctype : NULL, sdp ? &body : NULL, NULL);
+		free(sdp);
+		if (rerr) {
 			call_end(c, "cannot answer leg A");
 			return;
 		}
@@ -550,12 +566,19 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 		dlg_uac_response(&c->leg[LEG_B], resp);
 		if (c->a_final || c->cancelled)
 			return;
-		bool body = resp->body.l && !c->cross_zone;
-		struct pl ctype = resp->ctype;
+		/* early media: the answer to leg A's offer (an offer in an
+		 * unreliable provisional response is not allowed) */
+		char *sdp = NULL;
+		size_t sdp_len = 0;
+		if (c->a_offer && topo_has_sdp(resp) &&
+		    call_media_sdp(c, LEG_B, &resp->body, false, &sdp, &sdp_len))
+			sdp = NULL;
+		struct pl ctype = PL("application/sdp"), body = pl_make(sdp, sdp_len);
 		char reason[64];
 		pl_strcpy(&resp->reason, reason, sizeof(reason));
 		call_respond(c, LEG_A, c->a_ist, c->a_invite, code, reason[0] ? reason : NULL, resp,
-			     true, body ? &ctype : NULL, body ? &resp->body : NULL, NULL);
+			     true, sdp ? &ctype : NULL, sdp ? &body : NULL, NULL);
+		free(sdp);
 		return;
 	}
 
@@ -643,9 +666,6 @@ static int start_leg_b(struct call *c)
 	    listener_ip(m, c->route.out_listener, ip, sizeof(ip), &port_b, &zone_b))
 		return 500;
 	c->cross_zone = strcmp(zone_a, zone_b) != 0;
-	if (c->cross_zone && topo_has_sdp(req))
-		/* the media relay is the only way SDP may cross zones */
-		return 488;
 	snprintf(c->our_ip[LEG_B], sizeof(c->our_ip[LEG_B]), "%s", ip);
 	snprintf(via_host, sizeof(via_host), strchr(ip, ':') ? "[%s]" : "%s", ip);
 	snprintf(contact, sizeof(contact), "<sip:%s:%u>", via_host, port_b);
@@ -671,11 +691,22 @@ static int start_leg_b(struct call *c)
 		mbw_printf(&w, "User-Agent: %s\r\n", m->env.user_agent);
 	if (mbw_finish(&w, &extra))
 		return 500;
-	struct pl ctype = req->ctype;
-	bool body = req->body.l > 0;	/* same zone only, checked above */
+	/* leg A's offer crosses only as SDP written from our own state */
+	char *sdp = NULL;
+	size_t sdp_len = 0;
+	c->a_offer = topo_has_sdp(req);
+	if (c->a_offer) {
+		err = call_media_sdp(c, LEG_A, &req->body, true, &sdp, &sdp_len);
+		if (err) {
+			mbuf_unref(extra);
+			return (uint16_t)err;
+		}
+	}
+	struct pl ctype = PL("application/sdp"), body = pl_make(sdp, sdp_len);
 	err = dlg_build_request(&mb, &c->leg[LEG_B], SIP_METHOD_INVITE, 0, true, extra->data,
-				body ? &ctype : NULL, body ? &req->body : NULL, branch, sizeof(branch));
+				sdp ? &ctype : NULL, sdp ? &body : NULL, branch, sizeof(branch));
 	mbuf_unref(extra);
+	free(sdp);
 	if (err)
 		return 500;
 	c->b_inv_cseq = c->leg[LEG_B].lcseq;
@@ -786,8 +817,7 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 
 	err = start_leg_b(c);
 	if (err) {
-		call_respond(c, LEG_A, st, req, err, err == 488 ? "Media Relay Not Available" : NULL,
-			     NULL, false, NULL, NULL, NULL);
+		call_respond(c, LEG_A, st, req, err, NULL, NULL, false, NULL, NULL, NULL);
 		call_end(c, "cannot start leg B");
 	}
 }

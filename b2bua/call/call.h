@@ -47,6 +47,19 @@ typedef void (call_route_done_h)(const struct call_route *route, void *arg);
  * alternative will be asked for any more. */
 typedef int (call_route_next_h)(struct call_route *route, unsigned code, void *arg);
 
+/* our media address in a zone, for the SDP we write */
+struct call_zone {
+	char name[32];
+	char media_ip[64];
+	bool ip6;
+};
+
+struct media_engine;
+struct media_event;
+
+/* the media engine's event handler: set it as media_engine_cfg.eventh */
+void call_media_event(const struct media_event *ev);
+
 struct call_env {
 	struct ev_loop *loop;
 	struct tsx_layer *tsx;
@@ -58,6 +71,11 @@ struct call_env {
 	const char *user_agent;		/* our Server and User-Agent value */
 	double t1, t2;			/* RFC 3261 timers, for 2xx retransmission */
 	bool leak_abort;		/* a topology leak aborts (test builds) */
+	struct media_engine *media;	/* the relay; NULL: SDP is refused (488) */
+	const struct call_zone *zones;
+	unsigned n_zones;
+	uint32_t media_timeout_ms;	/* no RTP from a sending side: the call ends */
+	uint32_t media_hold_timeout_ms;	/* the same for a side on hold */
 };
 
 struct call_stats {

@@ -78,6 +78,8 @@ struct call {
 	uint32_t b_inv_cseq;
 	bool cancelled;
 	bool b_answered;
+	bool a_offer;			/* leg A's INVITE carried the offer */
+	struct call_media *media;	/* NULL until SDP is seen */
 	bool bye_after_ack[2];		/* BYE owed once that leg ACKs our 2xx */
 	struct leg_ok ok[2];
 	struct leg_ack ack[2];
@@ -86,7 +88,11 @@ struct call {
 	bool routed;			/* route_done owed */
 };
 
+struct call_media;
+struct cm_link;
+
 struct call_mgr {
+	struct cm_link *links;		/* media links waiting for their end event */
 	struct call_env env;
 	struct call_entry **table;
 	size_t nbuckets;
@@ -108,6 +114,15 @@ int call_respond(struct call *c, int leg, struct tsx *st, const struct sip_msg *
 void call_ok_start(struct call *c, int leg, const struct tp_dest *dest);
 void call_send_owed_ack(struct call *c, int leg, const struct sip_msg *with_body);
 void call_got_ack(struct call *c, int leg, const struct sip_msg *ack);
+
+/* callmedia.c: an SDP body from leg `from` (an offer, or the answer to
+ * the other leg's offer) fed to the relay and written anew for the other
+ * leg into a malloc'd *outp.  returns 0, or the status to answer with
+ * (488 unusable SDP, 503 no ports, 500) */
+int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offer,
+		   char **outp, size_t *lenp);
+void call_media_free(struct call *c);
+void call_media_links_free(struct call_mgr *m);
 
 /* relay.c */
 void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,

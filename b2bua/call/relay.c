@@ -32,15 +32,14 @@ static void relay_free(struct relay *r)
 
 /* answers the request on its own leg; a final answer ends the relay */
 static void relay_answer(struct relay *r, uint16_t code, const char *reason,
-			 const struct sip_msg *resp, bool contact, bool body)
+			 const struct sip_msg *resp, bool contact, const struct pl *ctype,
+			 const struct pl *body)
 {
 	struct call *c = r->call;
-	struct pl ctype = resp ? resp->ctype : pl_make(NULL, 0);
 
 	if (!r->st)
 		return;
-	call_respond(c, r->from, r->st, r->req, code, reason, resp, contact,
-		     body ? &ctype : NULL, body ? &resp->body : NULL, NULL);
+	call_respond(c, r->from, r->st, r->req, code, reason, resp, contact, ctype, body, NULL);
 	if (code >= 200)
 		r->st = NULL;
 }
@@ -54,6 +53,7 @@ static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void
 	uint16_t code;
 
 	(void)ct;
+	(void)other;
 	if (!resp) {
 		if (!err) {			/* end notice */
 			r->ct = NULL;
@@ -63,7 +63,7 @@ static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void
 		}
 		/* RFC 3261 12.2.1.2: a timed-out in-dialog request means the
 		 * other side is gone: the whole call ends */
-		relay_answer(r, err == ETIMEDOUT ? 408 : 503, NULL, NULL, false, false);
+		relay_answer(r, err == ETIMEDOUT ? 408 : 503, NULL, NULL, false, NULL, NULL);
 		call_end(c, err == ETIMEDOUT ? "in-dialog request timed out" : "transport error");
 		return;
 	}
@@ -73,10 +73,27 @@ static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void
 	pl_strcpy(&resp->reason, reason, sizeof(reason));
 	bool is_invite = r->req->method == SIP_METHOD_INVITE;
 	bool refresh = is_invite || r->req->method == SIP_METHOD_UPDATE;
-	bool body = resp->body.l && !(c->cross_zone && topo_has_sdp(resp));
 
+	/* the body: SDP only rewritten by the relay (an answer to the
+	 * request's offer, or the other leg's offer when the request had
+	 * none); any other body as it is */
+	char *sdp = NULL;
+	size_t sdp_len = 0;
+	struct pl ctype = resp->ctype, body = resp->body;
+	bool with_body = resp->body.l > 0;
+	if (topo_has_sdp(resp)) {
+		with_body = false;
+		if (refresh && code < 300 &&
+		    call_media_sdp(c, other, &resp->body, !topo_has_sdp(r->req), &sdp, &sdp_len) == 0) {
+			ctype = PL("application/sdp");
+			body = pl_make(sdp, sdp_len);
+			with_body = true;
+		}
+	}
 	if (code < 200) {
-		relay_answer(r, code, reason[0] ? reason : NULL, resp, refresh, body);
+		relay_answer(r, code, reason[0] ? reason : NULL, resp, refresh,
+			     with_body ? &ctype : NULL, with_body ? &body : NULL);
+		free(sdp);
 		return;
 	}
 	if (code < 300) {
@@ -86,12 +103,15 @@ static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void
 			c->ack[other].cseq = r->out_cseq;
 			c->ack[other].owed = true;
 		}
-		relay_answer(r, code, reason[0] ? reason : NULL, resp, refresh, body);
+		relay_answer(r, code, reason[0] ? reason : NULL, resp, refresh,
+			     with_body ? &ctype : NULL, with_body ? &body : NULL);
+		free(sdp);
 		if (is_invite)
 			call_ok_start(c, r->from, &r->reply_to);
 		return;
 	}
-	relay_answer(r, code, reason[0] ? reason : NULL, resp, false, false);
+	free(sdp);
+	relay_answer(r, code, reason[0] ? reason : NULL, resp, false, NULL, NULL);
 	if (code == 408 || code == 481)
 		call_end(c, code == 408 ? "408 to an in-dialog request" : "481: the other side lost the dialog");
 }
@@ -163,16 +183,6 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 			answer_here(c, leg, st, req, 491, NULL);
 			return;
 		}
-		if (c->cross_zone) {
-			answer_here(c, leg, st, req, 488, "Media Relay Not Available");
-			return;
-		}
-		break;
-	case SIP_METHOD_UPDATE:
-		if (c->cross_zone && topo_has_sdp(req)) {
-			answer_here(c, leg, st, req, 488, "Media Relay Not Available");
-			return;
-		}
 		break;
 	default:
 		break;
@@ -206,10 +216,28 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 	}
 	bool refresh = req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE ||
 		       req->method == SIP_METHOD_SUBSCRIBE || req->method == SIP_METHOD_NOTIFY;
-	bool body = req->body.l && !(c->cross_zone && topo_has_sdp(req));
-	struct pl ctype = req->ctype;
+	/* an SDP offer crosses rewritten by the relay; other bodies as they are */
+	char *sdp = NULL;
+	size_t sdp_len = 0;
+	struct pl ctype = req->ctype, body = req->body;
+	bool with_body = req->body.l > 0;
+	if (topo_has_sdp(req)) {
+		int mst = 488;
+		if (req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE)
+			mst = call_media_sdp(c, leg, &req->body, true, &sdp, &sdp_len);
+		if (mst) {
+			mbuf_unref(extra);
+			free(r);
+			answer_here(c, leg, st, req, (uint16_t)mst, NULL);
+			return;
+		}
+		ctype = PL("application/sdp");
+		body = pl_make(sdp, sdp_len);
+	}
 	err = dlg_build_request(&mb, &c->leg[other], req->method, 0, refresh, extra->data,
-				body ? &ctype : NULL, body ? &req->body : NULL, branch, sizeof(branch));
+				with_body ? &ctype : NULL, with_body ? &body : NULL, branch,
+				sizeof(branch));
+	free(sdp);
 	mbuf_unref(extra);
 	if (err) {
 		free(r);
@@ -224,7 +252,7 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 	err = call_send_request(c, other, mb, &r->ct, relay_resp, r);
 	mbuf_unref(mb);
 	if (err) {
-		relay_answer(r, 503, NULL, NULL, false, false);
+		relay_answer(r, 503, NULL, NULL, false, NULL, NULL);
 		relay_free(r);
 		return;
 	}
@@ -235,7 +263,7 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 void relay_abort_all(struct call *c)
 {
 	for (struct relay *r = c->relays; r; r = r->next) {
-		relay_answer(r, 481, "Call Ended", NULL, false, false);
+		relay_answer(r, 481, "Call Ended", NULL, false, NULL, NULL);
 		tsx_detach(r->ct);
 		r->ct = NULL;
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "base/rand.h"
@@ -15,6 +16,8 @@
 #include "tsx/tsx.h"
 #include "call/call.h"
 #include "core/router.h"
+#include "media/log.h"
+#include "media/media.h"
 
 struct sipcore {
 	struct ev_loop *loop;
@@ -23,6 +26,8 @@ struct sipcore {
 	struct tsx_layer *tsx;
 	struct call_mgr *calls;
 	struct router *router;
+	struct media_engine *media;
+	struct call_zone *zones;
 	struct sipcore_stats stats;
 };
 
@@ -269,6 +274,62 @@ static void error_h(const struct tp_dest *dst, int err, void *arg)
 	log_info(NULL, "stream to %s failed: %s", addr, strerror(err));
 }
 
+/* the media library logs through ours (its threads too: log_line locks) */
+static void media_log(enum media_log_level level, const char *msg, void *arg)
+{
+	(void)arg;
+	switch (level) {
+	case MEDIA_LOG_ERR:
+		log_err("media", "%s", msg);
+		break;
+	case MEDIA_LOG_WARN:
+		log_warn("media", "%s", msg);
+		break;
+	case MEDIA_LOG_INFO:
+		log_info("media", "%s", msg);
+		break;
+	default:
+		log_debug("media", "%s", msg);
+		break;
+	}
+}
+
+/* The relay: one media thread per core beyond the signalling one, and each
+ * zone's media address and port range. */
+static int media_start(struct sipcore *sc, struct ev_loop *loop, const struct config *cfg)
+{
+	struct media_engine_cfg mc = { 0 };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int err;
+
+	media_log_set(media_log, NULL);
+	mc.threads = cores > 2 ? (unsigned)cores - 1 : 1;
+	mc.loop = loop;
+	mc.eventh = call_media_event;
+	err = media_engine_alloc(&sc->media, &mc);
+	if (err)
+		return err;
+	sc->zones = calloc(cfg->n_zones ? cfg->n_zones : 1, sizeof(*sc->zones));
+	if (!sc->zones)
+		return ENOMEM;
+	for (unsigned i = 0; i < cfg->n_zones; i++) {
+		const struct cfg_zone *z = &cfg->zones[i];
+		struct call_zone *cz = &sc->zones[i];
+		snprintf(cz->name, sizeof(cz->name), "%s", z->name);
+		sa_ip_fmt(&z->media_addr, cz->media_ip, sizeof(cz->media_ip));
+		cz->ip6 = z->media_addr.ss_family == AF_INET6;
+		/* released ports rest 10 s before reuse: late packets of the
+		 * old call must not reach the new one */
+		err = media_engine_zone_add(sc->media, z->name, cz->media_ip, z->media_port_min,
+					    z->media_port_max, 10000);
+		if (err) {
+			log_err(NULL, "media zone %s: %s", z->name, strerror(err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 /* Until a routing policy is given, no source is a trunk. */
 static int no_route(const struct sip_msg *invite, unsigned in_listener, struct call_route *out,
 		    void *arg)
@@ -325,6 +386,9 @@ int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct confi
 	err = tsx_layer_alloc(&sc->tsx, loop, &timers, send_h, sc);
 	if (err)
 		goto out;
+	err = media_start(sc, loop, cfg);
+	if (err)
+		goto out;
 
 	struct call_env env = {
 		.loop = loop,
@@ -337,6 +401,11 @@ int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct confi
 #ifdef B2BUA_LEAK_ABORT
 		.leak_abort = true,
 #endif
+		.media = sc->media,
+		.zones = sc->zones,
+		.n_zones = cfg->n_zones,
+		.media_timeout_ms = 60000,
+		.media_hold_timeout_ms = 3600000,
 	};
 	err = call_mgr_alloc(&sc->calls, &env);
 	if (err)
@@ -365,6 +434,8 @@ void sipcore_free(struct sipcore *sc)
 		return;
 	call_mgr_free(sc->calls);
 	router_free(sc->router);
+	media_engine_free(sc->media);
+	free(sc->zones);
 	tsx_layer_free(sc->tsx);
 	transport_free(sc->tp);
 	free(sc);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Calls through the B2BUA in the loopback lab, from the pbx to the carrier
 # and back: caller and callee hang-up, busy, CANCEL while ringing, INFO in
-# the dialog.  Every call must succeed, and the leak check must find none
+# the dialog, and calls with SDP whose media the relay anchors (the SDP
+# each side sees carries the B2BUA's address and ports on its own zone).  Every call must succeed, and the leak check must find none
 # of one side's identifiers or addresses in what the other side received.
 set -eu
 . "$TESTS_DIR/lab/lib.sh"
@@ -14,9 +15,11 @@ lab_pair uac-callee-hangup.xml uas-answer-hangup.xml 10 10 $P 127.0.0.1 $C || rc
 lab_pair uac-busy.xml uas-busy.xml 10 10 $P 127.0.0.1 $C || rc=1
 lab_pair uac-cancel.xml uas-ring-cancel.xml 10 10 $P 127.0.0.1 $C || rc=1
 lab_pair uac-info.xml uas-info.xml 10 10 $P 127.0.0.1 $C || rc=1
+lab_pair uac-sdp.xml uas-sdp.xml 10 10 $P 127.0.0.1 $C || rc=1
 # the other direction: carrier to pbx
 lab_pair uac-caller-hangup.xml uas-answer.xml 10 10 $C 127.0.0.2 $P || rc=1
 lab_pair uac-callee-hangup.xml uas-answer-hangup.xml 10 10 $C 127.0.0.2 $P || rc=1
+lab_pair uac-sdp.xml uas-sdp.xml 10 10 $C 127.0.0.2 $P || rc=1
 lab_leakcheck || rc=1
 lab_stop || rc=1
 [ $rc -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"

@@ -1,0 +1,249 @@
+/* A call's media: every SDP body that crosses is parsed into the media
+ * library's stream model, the relay is told where each side is, and the
+ * other leg gets SDP written from our own state (our address in its zone,
+ * our ports, our o= line).  Nothing of the peer's SDP addresses crosses. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "call/call_priv.h"
+#include "media/media.h"
+
+/* what the media thread's events point at: outlives the call until the
+ * engine's MEDIA_EV_END for it */
+struct cm_link {
+	struct cm_link *next, *prev;	/* in the manager's list */
+	struct call_mgr *mgr;
+	struct call *call;
+};
+
+static void link_free(struct cm_link *l)
+{
+	if (l->prev)
+		l->prev->next = l->next;
+	else
+		l->mgr->links = l->next;
+	if (l->next)
+		l->next->prev = l->prev;
+	free(l);
+}
+
+/* At shutdown the engine drops the events still queued: the links that
+ * wait for theirs go here. */
+void call_media_links_free(struct call_mgr *m)
+{
+	while (m->links)
+		link_free(m->links);
+}
+
+struct call_media {
+	struct media_call *mc;
+	struct cm_link *link;
+	unsigned n;				/* m-lines known */
+	bool added[MEDIA_MAX_STREAMS];		/* a relay stream exists */
+	unsigned idx[MEDIA_MAX_STREAMS];
+	uint16_t port[MEDIA_MAX_STREAMS][2];	/* our RTP port per leg */
+	struct media_stream_cfg cfg[MEDIA_MAX_STREAMS];
+	struct media_sdp_origin origin[2];	/* our o= per leg */
+};
+
+static const char *zone_of(struct call *c, int leg)
+{
+	const struct tp_listener_cfg *lc = transport_listener(c->mgr->env.tp, c->listener[leg]);
+
+	return lc ? lc->zone : "";
+}
+
+static const struct call_zone *zone_find(struct call *c, const char *name)
+{
+	for (unsigned i = 0; i < c->mgr->env.n_zones; i++) {
+		if (strcmp(c->mgr->env.zones[i].name, name) == 0)
+			return &c->mgr->env.zones[i];
+	}
+	return NULL;
+}
+
+void call_media_event(const struct media_event *ev)
+{
+	struct cm_link *link = ev->arg;
+
+	switch (ev->type) {
+	case MEDIA_EV_TIMEOUT:
+		if (link && link->call) {
+			log_info(link->call->id, "no media from leg %s on stream %u",
+				 ev->side == 0 ? "A" : "B", ev->stream);
+			call_end(link->call, "media timeout");
+		}
+		break;
+	case MEDIA_EV_STATS:
+		if (link && link->call) {
+			const struct media_stream_stats *s = &ev->stats;
+			log_info(link->call->id,
+				 "stream %u: A sent %llu packets (%lld lost, jitter %.1f ms), "
+				 "B sent %llu packets (%lld lost, jitter %.1f ms)", ev->stream,
+				 (unsigned long long)s->rx[0].packets, (long long)s->rx[0].lost,
+				 s->rx[0].jitter_ms, (unsigned long long)s->rx[1].packets,
+				 (long long)s->rx[1].lost, s->rx[1].jitter_ms);
+		}
+		break;
+	case MEDIA_EV_END:
+		if (link)
+			link_free(link);
+		break;
+	}
+}
+
+static int cm_get(struct call *c, struct call_media **cmp)
+{
+	struct call_media *cm = c->media;
+	int err;
+
+	if (cm) {
+		*cmp = cm;
+		return 0;
+	}
+	if (!c->mgr->env.media)
+		return ENOTSUP;
+	cm = calloc(1, sizeof(*cm));
+	if (!cm)
+		return ENOMEM;
+	cm->link = calloc(1, sizeof(*cm->link));
+	if (!cm->link) {
+		free(cm);
+		return ENOMEM;
+	}
+	cm->link->call = c;
+	cm->link->mgr = c->mgr;
+	cm->link->next = c->mgr->links;
+	if (c->mgr->links)
+		c->mgr->links->prev = cm->link;
+	c->mgr->links = cm->link;
+	err = media_sdp_origin_init(&cm->origin[0]);
+	if (!err)
+		err = media_sdp_origin_init(&cm->origin[1]);
+	if (!err)
+		err = media_call_alloc(&cm->mc, c->mgr->env.media, cm->link);
+	if (err) {
+		link_free(cm->link);
+		free(cm);
+		return err;
+	}
+	c->media = cm;
+	*cmp = cm;
+	return 0;
+}
+
+void call_media_free(struct call *c)
+{
+	struct call_media *cm = c->media;
+
+	if (!cm)
+		return;
+	/* the link goes with the engine's last event for this call */
+	cm->link->call = NULL;
+	media_call_free(cm->mc);
+	free(cm);
+	c->media = NULL;
+}
+
+/* side `leg` of stream i as its SDP describes it */
+static void side_from_sdp(struct media_side *side, const struct media_sdp *sdp,
+			  const struct media_sdp_stream *st)
+{
+	const struct media_sdp_conn *conn = media_sdp_stream_conn(sdp, st);
+	char ip[64];
+
+	memset(&side->rtp, 0, sizeof(side->rtp));
+	memset(&side->rtcp, 0, sizeof(side->rtcp));
+	if (conn && conn->set && !conn->hold && conn->addr.l < sizeof(ip)) {
+		memcpy(ip, conn->addr.p, conn->addr.l);
+		ip[conn->addr.l] = '\0';
+		media_sockaddr(&side->rtp, ip, st->port);
+		if (st->rtcp_set) {
+			const struct media_sdp_conn *rc = st->rtcp_conn.set ? &st->rtcp_conn : conn;
+			if (rc->addr.l < sizeof(ip)) {
+				memcpy(ip, rc->addr.p, rc->addr.l);
+				ip[rc->addr.l] = '\0';
+				media_sockaddr(&side->rtcp, ip, st->rtcp_port);
+			}
+		}
+	}
+	side->rtcp_mux = st->rtcp_mux;
+	side->latch = MEDIA_LATCH_ON;
+	side->dir = media_sdp_stream_dir(sdp, st);
+	side->clock_rate = st->nfmt ? st->fmts[0].clock : 8000;
+	side->te_pt = media_sdp_stream_te_pt(st, 0);
+	side->srtp = false;
+}
+
+int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offer,
+		   char **outp, size_t *lenp)
+{
+	int to = OTHER(from);
+	const struct call_zone *zto = zone_find(c, zone_of(c, to));
+	struct media_sdp_leg leg;
+	struct call_media *cm;
+	struct media_sdp *sdp;
+	int err;
+
+	if (!zto)
+		return 500;
+	err = media_sdp_parse(&sdp, body->p, body->l);
+	if (err) {
+		log_info(c->id, "SDP from leg %s refused: %s", from == LEG_A ? "A" : "B",
+			 strerror(err));
+		return 488;
+	}
+	err = cm_get(c, &cm);
+	if (err) {
+		media_sdp_free(sdp);
+		return 500;
+	}
+	if (!is_offer && sdp->nstreams > cm->n) {
+		/* RFC 3264 6: an answer has the offer's m-lines, no more */
+		media_sdp_free(sdp);
+		return 488;
+	}
+	memset(&leg, 0, sizeof(leg));
+	leg.addr = zto->media_ip;
+	leg.ip6 = zto->ip6;
+	for (unsigned i = 0; i < sdp->nstreams; i++) {
+		const struct media_sdp_stream *st = &sdp->streams[i];
+		if (is_offer && i >= cm->n) {
+			cm->n = i + 1;
+			cm->added[i] = false;
+		}
+		if (st->port && !cm->added[i] && is_offer) {
+			uint16_t ports[2];
+			err = media_call_stream_add(cm->mc, zone_of(c, LEG_A), zone_of(c, LEG_B),
+						    &cm->idx[i], ports);
+			if (err) {
+				log_warn(c->id, "no relay for stream %u: %s", i, strerror(err));
+				media_sdp_free(sdp);
+				return err == ENOSPC ? 503 : 500;
+			}
+			cm->added[i] = true;
+			cm->port[i][LEG_A] = ports[0];
+			cm->port[i][LEG_B] = ports[1];
+			cm->cfg[i].timeout_ms = c->mgr->env.media_timeout_ms;
+			cm->cfg[i].hold_timeout_ms = c->mgr->env.media_hold_timeout_ms;
+			cm->cfg[i].side[0].te_pt = cm->cfg[i].side[1].te_pt = -1;
+		}
+		if (!cm->added[i] || !st->port) {
+			leg.streams[i].port = 0;	/* rejected stays rejected */
+			continue;
+		}
+		side_from_sdp(&cm->cfg[i].side[from], sdp, st);
+		err = media_call_stream_update(cm->mc, cm->idx[i], &cm->cfg[i]);
+		if (err)
+			log_warn(c->id, "relay update of stream %u: %s", i, strerror(err));
+		leg.streams[i].port = cm->port[i][to];
+		leg.streams[i].rtcp_mux = st->rtcp_mux;
+		leg.streams[i].dir = MEDIA_DIR_UNSET;
+		leg.streams[i].te_pt = -1;
+	}
+	err = media_sdp_write(sdp, &leg, &cm->origin[to], outp, lenp);
+	media_sdp_free(sdp);
+	return err ? 500 : 0;
+}
