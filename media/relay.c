@@ -215,10 +215,14 @@ static void side_update(struct rside *s, const struct media_side *cfg)
 					   s->st->idx, s->idx);
 		}
 	}
+	/* a moved side or a new direction starts its inactivity clock again;
+	 * a session refresh with the same SDP must not keep dead media alive */
+	if (moved || prev->dir != cfg->dir) {
+		s->last_rx_ms = media_now_ms();
+		s->timed_out = false;
+	}
 	s->cfg = *cfg;
 	s->configured = true;
-	s->last_rx_ms = media_now_ms();
-	s->timed_out = false;
 }
 
 /* ---- packets ---- */

@@ -368,6 +368,23 @@ START_TEST(test_relay_inactivity_reports_the_silent_side_with_hold_timeout_apart
 }
 END_TEST
 
+START_TEST(test_relay_session_refresh_does_not_restart_the_inactivity_clock)
+{
+	struct pair p;
+
+	pair_open(&p);
+	p.cfg.timeout_ms = 600;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	usleep(400000);
+	/* a re-INVITE with the same SDP: nothing moved, the clock runs on
+	 * (fires ~200 ms from now; a restarted clock would take 600 ms) */
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	ck_assert_ptr_nonnull(wait_event(MEDIA_EV_TIMEOUT, 400));
+	end_call(&p);
+	pair_close(&p);
+}
+END_TEST
+
 START_TEST(test_relay_no_timeout_while_media_flows)
 {
 	struct pair p;
@@ -584,6 +601,7 @@ static Suite *relay_suite(void)
 	tcase_add_test(tc, test_relay_ssrc_mode_relatches_on_a_new_ssrc);
 	tcase_add_test(tc, test_relay_inactivity_reports_the_silent_side_with_hold_timeout_apart);
 	tcase_add_test(tc, test_relay_no_timeout_while_media_flows);
+	tcase_add_test(tc, test_relay_session_refresh_does_not_restart_the_inactivity_clock);
 	tcase_add_test(tc, test_relay_srtp_on_one_leg_rtp_on_the_other);
 	tcase_add_test(tc, test_relay_srtp_rekey_on_reinvite_takes_the_new_key);
 	tcase_add_test(tc, test_relay_rtcp_mux_on_one_side_only);
