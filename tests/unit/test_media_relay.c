@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -468,6 +469,60 @@ START_TEST(test_relay_srtp_on_one_leg_rtp_on_the_other)
 }
 END_TEST
 
+/* An independent SRTP implementation (tests/rtp/rtp.py) as the carrier:
+ * what it encrypts reaches the PBX side as plain RTP, and what the PBX side
+ * sends reaches it encrypted so that it decrypts. */
+START_TEST(test_relay_srtp_interworks_with_an_independent_implementation)
+{
+	struct media_sdp_crypto c1 = { 1, { "AES_CM_128_HMAC_SHA1_80", 23 },
+				       { "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR", 47 }, { "", 0 } };
+	struct media_sdp_crypto c2 = { 1, { "AES_CM_128_HMAC_SHA1_80", 23 },
+				       { "inline:NzB4d1BINUAvLEw6UzF3WSJ+PSdFcGdUJShpX1Zj", 47 }, { "", 0 } };
+	char cmd[1024], line[1024] = "";
+	unsigned got = 0, i;
+	uint8_t buf[256];
+	struct pair p;
+	FILE *f;
+	int status;
+
+	if (system("python3 -c 'import cryptography' 2>/dev/null") != 0)
+		return; /* the tool needs python3 with cryptography */
+	pair_open(&p);
+	close(p.b);
+	p.b = -1;
+	ck_assert_int_eq(media_sockaddr(&p.cfg.side[1].rtp, "127.0.0.21", 46000), 0);
+	p.cfg.side[1].srtp = true;
+	ck_assert_int_eq(media_key_from_sdes(&p.cfg.side[1].rx_key, &c1), 0);
+	ck_assert_int_eq(media_key_from_sdes(&p.cfg.side[1].tx_key, &c2), 0);
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 %s/../rtp/rtp.py stream --bind 127.0.0.21:46000 --to 127.0.0.2:%u --count 30 "
+		 "--tx-key inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR "
+		 "--rx-key inline:NzB4d1BINUAvLEw6UzF3WSJ+PSdFcGdUJShpX1Zj --expect 25 --linger 1",
+		 TEST_DATA_DIR, p.port[1]);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	/* the PBX side: every packet arrives in clear and is echoed back */
+	for (i = 0; i < 30; i++) {
+		ssize_t n = recv_within(p.a, buf, sizeof(buf), 2000, NULL);
+
+		if (n < 0)
+			break;
+		ck_assert_int_eq(n, 172);
+		ck_assert(memcmp(buf + 12, "b2bua-rtp", 9) == 0);
+		send_to(p.a, "127.0.0.1", p.port[0], buf, (size_t)n);
+		got++;
+	}
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	status = pclose(f);
+	ck_assert_msg(status == 0, "rtp.py: %s", line);
+	ck_assert_uint_ge(got, 25);
+	ck_assert_ptr_nonnull(strstr(line, "\"srtp_failed\": 0"));
+	end_call(&p);
+	close(p.a);
+}
+END_TEST
+
 START_TEST(test_relay_srtp_rekey_on_reinvite_takes_the_new_key)
 {
 	struct media_key k1, k2, ours;
@@ -603,6 +658,7 @@ static Suite *relay_suite(void)
 	tcase_add_test(tc, test_relay_no_timeout_while_media_flows);
 	tcase_add_test(tc, test_relay_session_refresh_does_not_restart_the_inactivity_clock);
 	tcase_add_test(tc, test_relay_srtp_on_one_leg_rtp_on_the_other);
+	tcase_add_test(tc, test_relay_srtp_interworks_with_an_independent_implementation);
 	tcase_add_test(tc, test_relay_srtp_rekey_on_reinvite_takes_the_new_key);
 	tcase_add_test(tc, test_relay_rtcp_mux_on_one_side_only);
 	tcase_add_test(tc, test_relay_maps_telephone_event_payload_type);
