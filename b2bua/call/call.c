@@ -5,9 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "base/log.h"
 #include "base/rand.h"
 #include "call/call_priv.h"
+#include "db.h"
 #include "tsx/tsx.h"
 
 static const char *const leg_name[2] = { "A", "B" };
@@ -94,6 +97,11 @@ void call_mgr_set_router(struct call_mgr *m, call_route_h *route, call_route_don
 	m->env.route_arg = arg;
 }
 
+void call_mgr_set_cdr(struct call_mgr *m, struct db_cdr_writer *cdr)
+{
+	m->env.cdr = cdr;
+}
+
 static void ok_stop(struct call *c, int leg)
 {
 	struct leg_ok *ok = &c->ok[leg];
@@ -115,12 +123,12 @@ static void call_free(struct call *c)
 		dlg_free(&c->leg[leg]);
 	}
 	relay_free_all(c);
-	call_media_free(c);
 	tsx_detach(c->a_ist);
 	tsx_detach(c->b_ict);
 	sip_msg_free(c->a_invite);
 	if (c->routed && m->env.route_done)
 		m->env.route_done(&c->route, m->env.route_arg);
+	free(c->users);
 	free(c);
 }
 
@@ -176,6 +184,57 @@ static void send_bye(struct call *c, int leg, const char *why)
 	log_info(c->id, "BYE sent on leg %s", leg_name[leg]);
 }
 
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void call_cdr_submit(struct call_mgr *m, struct db_cdr *cdr)
+{
+	if (m->env.cdr && db_cdr_submit(m->env.cdr, cdr))
+		log_warn(cdr->call_id, "CDR not queued");
+	free(cdr);
+}
+
+/* the call detail record of one call attempt: our identifiers only */
+static void cdr_make(struct call *c)
+{
+	struct db_cdr *cdr;
+	const char *u = c->users;
+
+	if (!c->mgr->env.cdr || !(cdr = calloc(1, sizeof(*cdr))))
+		return;
+	snprintf(cdr->call_id, sizeof(cdr->call_id), "%s", c->id);
+	cdr->attempt = c->attempts ? c->attempts : 1;
+	snprintf(cdr->leg_a, sizeof(cdr->leg_a), "%s", c->leg[LEG_A].ltag ? c->leg[LEG_A].ltag : "");
+	snprintf(cdr->leg_b, sizeof(cdr->leg_b), "%s",
+		 c->leg[LEG_B].callid ? c->leg[LEG_B].callid : "");
+	snprintf(cdr->from_trunk, sizeof(cdr->from_trunk), "%s", c->route.trunk_in);
+	snprintf(cdr->to_trunk, sizeof(cdr->to_trunk), "%s", c->route.trunk_out);
+	cdr->route_id = c->route.route_id;
+	snprintf(cdr->failover, sizeof(cdr->failover), "%s", c->failover);
+	if (u) {
+		snprintf(cdr->ruri_user, sizeof(cdr->ruri_user), "%s", u);
+		u += strlen(u) + 1;
+		snprintf(cdr->from_user, sizeof(cdr->from_user), "%s", u);
+		u += strlen(u) + 1;
+		snprintf(cdr->to_user, sizeof(cdr->to_user), "%s", u);
+	}
+	cdr->status = c->final_status;
+	snprintf(cdr->reason, sizeof(cdr->reason), "%s", c->final_reason);
+	cdr->setup_time = c->setup_time;
+	cdr->answer_time = c->answer_time;
+	cdr->end_time = wall_now();
+	cdr->hangup_by = (enum db_hangup)c->hangup_by;
+	if (c->media)
+		call_media_cdr(c, cdr);
+	else
+		call_cdr_submit(c->mgr, cdr);
+}
+
 void call_end(struct call *c, const char *why)
 {
 	struct call_mgr *m = c->mgr;
@@ -202,6 +261,16 @@ void call_end(struct call *c, const char *why)
 	if (!c->b_answered)
 		m->stats.failed++;
 	m->stats.active--;
+	if (c->b_answered && !c->hangup_by)
+		c->hangup_by = DB_HANGUP_B2BUA;
+	if (!c->final_reason[0])
+		snprintf(c->final_reason, sizeof(c->final_reason), "%s", why);
+	if (c->max_dur_on) {
+		ev_timer_stop(m->env.loop, &c->max_dur);
+		c->max_dur_on = false;
+	}
+	cdr_make(c);
+	call_media_free(c);
 	c->state = CALL_ENDED;
 	for (int leg = 0; leg < 2; leg++) {
 		ok_stop(c, leg);
@@ -342,9 +411,18 @@ int call_respond(struct call *c, int leg, struct tsx *st, const struct sip_msg *
 	}
 	mbuf_unref(mb);
 	if (st == c->a_ist && scode >= 200) {
+		/* leg A's INVITE has its answer: its transaction and the parsed
+		 * message are not needed any more (memory per held call) */
 		c->a_final = true;
+		c->final_status = scode;
+		snprintf(c->final_reason, sizeof(c->final_reason), "%s",
+			 reason ? reason : sip_reason_phrase(scode));
 		tsx_detach(c->a_ist);
 		c->a_ist = NULL;
+		if (req == c->a_invite) {
+			sip_msg_free(c->a_invite);
+			c->a_invite = NULL;
+		}
 	}
 	return err;
 }
@@ -477,6 +555,16 @@ static void fork_kill(struct call *c, const struct sip_msg *resp)
 
 static bool failover(struct call *c, uint16_t code);
 
+static void max_dur_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct call *c = w->data;
+
+	(void)loop;
+	(void)revents;
+	c->max_dur_on = false;
+	call_end(c, "maximum call duration");
+}
+
 static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
 {
 	struct call *c = arg;
@@ -544,6 +632,7 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 			return;
 		}
 		c->mgr->stats.answered++;
+		c->answer_time = wall_now();
 		if (c->mgr->env.route_next)
 			c->mgr->env.route_next(&c->route, 0, c->mgr->env.route_arg);
 		struct pl ctype = PL("application/sdp"), body = pl_make(sdp, sdp_len);
@@ -556,6 +645,12 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 		}
 		c->state = CALL_ANSWERED;
 		call_ok_start(c, LEG_A, &c->a_reply);
+		if (c->route.max_duration) {
+			ev_timer_init(&c->max_dur, max_dur_cb, c->route.max_duration, 0);
+			c->max_dur.data = c;
+			ev_timer_start(c->mgr->env.loop, &c->max_dur);
+			c->max_dur_on = true;
+		}
 		log_info(c->id, "answered %u", code);
 		return;
 	}
@@ -725,6 +820,8 @@ static bool failover(struct call *c, uint16_t code)
 	if (c->cancelled || !m->env.route_next ||
 	    m->env.route_next(&c->route, code, m->env.route_arg))
 		return false;
+	snprintf(c->failover, sizeof(c->failover), "%u from trunk %s", code, c->route.trunk_out);
+	c->attempts++;
 	log_info(c->id, "leg B failed %u: failing over to trunk %s", code, c->route.trunk_out);
 	tsx_detach(c->b_ict);
 	c->b_ict = NULL;
@@ -758,7 +855,20 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 	}
 	c->mgr = m;
 	snprintf(c->id, sizeof(c->id), "c-%s", rnd);
+	c->setup_time = wall_now();
+	c->attempts = 1;
+	{
+		char ru[128], fu[128], tu[128];
+		uri_user(&req->ruri, ru, sizeof(ru));
+		uri_user(&req->from.uri, fu, sizeof(fu));
+		uri_user(&req->to.uri, tu, sizeof(tu));
+		size_t n = strlen(ru) + strlen(fu) + strlen(tu) + 3;
+		c->users = malloc(n);
+		if (c->users)
+			snprintf(c->users, n, "%s%c%s%c%s", ru, '\0', fu, '\0', tu);
+	}
 	c->a_invite = req;
+	c->a_cseq = req->cseq.num;
 	c->a_ist = st;
 	c->a_reply = *reply_to;
 	*kept = true;
@@ -838,7 +948,7 @@ static bool handle_cancel(struct call_mgr *m, struct sip_msg *req, struct tsx *s
 	struct tsx *cancel;
 
 	if (!c || !pl_eq_str(&req->from.tag, c->leg[LEG_A].rtag) ||
-	    req->cseq.num != c->a_invite->cseq.num)
+	    req->cseq.num != c->a_cseq)
 		return false;
 	/* RFC 3261 9.2: 200 to the CANCEL; the INVITE gets 487 unless it
 	 * has its final response already */

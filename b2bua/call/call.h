@@ -32,6 +32,8 @@ struct call_route {
 	char ruri[512];			/* Request-URI of leg B */
 	char from_uri[512];		/* URI of our From on leg B */
 	char to_uri[512];		/* URI of the To on leg B */
+	int64_t route_id;		/* the policy's route, for the CDR (0: none) */
+	unsigned max_duration;		/* seconds, 0: none */
 	void *handle;			/* the router's, given back to call_route_done_h */
 };
 
@@ -56,6 +58,7 @@ struct call_zone {
 
 struct media_engine;
 struct media_event;
+struct db_cdr_writer;
 
 /* the media engine's event handler: set it as media_engine_cfg.eventh */
 void call_media_event(const struct media_event *ev);
@@ -76,6 +79,7 @@ struct call_env {
 	unsigned n_zones;
 	uint32_t media_timeout_ms;	/* no RTP from a sending side: the call ends */
 	uint32_t media_hold_timeout_ms;	/* the same for a side on hold */
+	struct db_cdr_writer *cdr;	/* where CDRs go; NULL: none kept */
 };
 
 struct call_stats {
@@ -91,6 +95,7 @@ int call_mgr_alloc(struct call_mgr **mp, const struct call_env *env);
 /* replaces the routing policy for the calls that start from now on */
 void call_mgr_set_router(struct call_mgr *m, call_route_h *route, call_route_done_h *done,
 			 call_route_next_h *next, void *arg);
+void call_mgr_set_cdr(struct call_mgr *m, struct db_cdr_writer *cdr);
 /* ends every call (BYE where confirmed) and frees them */
 void call_mgr_free(struct call_mgr *m);
 void call_mgr_stats(const struct call_mgr *m, struct call_stats *out);

@@ -72,6 +72,7 @@ struct call {
 	char a_branch[64];
 	struct sip_msg *a_invite;	/* leg A's INVITE, for our responses */
 	struct tp_dest a_reply;		/* where responses on leg A go */
+	uint32_t a_cseq;		/* of leg A's INVITE */
 	struct tsx *a_ist;		/* until A has a final response */
 	bool a_final;
 	struct tsx *b_ict;
@@ -86,6 +87,16 @@ struct call {
 	struct relay *relays;
 	struct call_route route;
 	bool routed;			/* route_done owed */
+	ev_timer max_dur;		/* the trunks' maximum call duration */
+	bool max_dur_on;
+	/* for the CDR */
+	double setup_time, answer_time;
+	uint16_t final_status;		/* what leg A got */
+	char final_reason[64];
+	int hangup_by;			/* enum db_hangup */
+	unsigned attempts;
+	char failover[96];		/* why the last attempt moved on */
+	char *users;			/* R-URI, From and To users of leg A, NUL-separated */
 };
 
 struct call_media;
@@ -123,6 +134,11 @@ int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offe
 		   char **outp, size_t *lenp);
 void call_media_free(struct call *c);
 void call_media_links_free(struct call_mgr *m);
+/* hands the call's CDR to the media link (submitted with the streams'
+ * statistics at the media's end) or submits it at once */
+struct db_cdr;
+void call_media_cdr(struct call *c, struct db_cdr *cdr);
+void call_cdr_submit(struct call_mgr *m, struct db_cdr *cdr);
 
 /* relay.c */
 void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,

@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "call/call_priv.h"
+#include "db.h"
 #include "media/media.h"
 
 /* what the media thread's events point at: outlives the call until the
@@ -16,6 +17,7 @@ struct cm_link {
 	struct cm_link *next, *prev;	/* in the manager's list */
 	struct call_mgr *mgr;
 	struct call *call;
+	struct db_cdr *cdr;		/* submitted with the streams' statistics */
 };
 
 static void link_free(struct cm_link *l)
@@ -33,9 +35,18 @@ static void link_free(struct cm_link *l)
  * wait for theirs go here. */
 void call_media_links_free(struct call_mgr *m)
 {
-	while (m->links)
-		link_free(m->links);
+	while (m->links) {
+		struct cm_link *l = m->links;
+		if (l->cdr) {
+			/* shutting down: the CDR goes without the statistics
+			 * the dropped events would have brought */
+			call_cdr_submit(m, l->cdr);
+			l->cdr = NULL;
+		}
+		link_free(l);
+	}
 }
+
 
 struct call_media {
 	struct media_call *mc;
@@ -47,6 +58,11 @@ struct call_media {
 	struct media_stream_cfg cfg[MEDIA_MAX_STREAMS];
 	struct media_sdp_origin origin[2];	/* our o= per leg */
 };
+
+void call_media_cdr(struct call *c, struct db_cdr *cdr)
+{
+	c->media->link->cdr = cdr;
+}
 
 static const char *zone_of(struct call *c, int leg)
 {
@@ -77,9 +93,25 @@ void call_media_event(const struct media_event *ev)
 		}
 		break;
 	case MEDIA_EV_STATS:
-		if (link && link->call) {
+		if (link && link->cdr && link->cdr->n_streams + 1 < DB_CDR_STREAMS_MAX) {
+			for (unsigned side = 0; side < 2; side++) {
+				struct db_cdr_stream *cs = &link->cdr->streams[link->cdr->n_streams++];
+				const struct media_rx_stats *rx = &ev->stats.rx[side];
+				const struct media_rx_stats *tx = &ev->stats.rx[1 - side];
+				cs->idx = ev->stream;
+				cs->leg = side == 0 ? 'a' : 'b';
+				cs->packets_in = rx->packets;
+				cs->bytes_in = rx->bytes;
+				cs->packets_out = tx->packets;
+				cs->bytes_out = tx->bytes;
+				cs->lost = rx->lost > 0 ? (uint64_t)rx->lost : 0;
+				cs->jitter_ms = rx->jitter_ms;
+			}
+		}
+		if (link && (link->call || link->cdr)) {
+			const char *id = link->call ? link->call->id : link->cdr->call_id;
 			const struct media_stream_stats *s = &ev->stats;
-			log_info(link->call->id,
+			log_info(id,
 				 "stream %u: A sent %llu packets (%lld lost, jitter %.1f ms), "
 				 "B sent %llu packets (%lld lost, jitter %.1f ms)", ev->stream,
 				 (unsigned long long)s->rx[0].packets, (long long)s->rx[0].lost,
@@ -88,8 +120,12 @@ void call_media_event(const struct media_event *ev)
 		}
 		break;
 	case MEDIA_EV_END:
-		if (link)
+		if (link) {
+			if (link->cdr)
+				call_cdr_submit(link->mgr, link->cdr);
+			link->cdr = NULL;
 			link_free(link);
+		}
 		break;
 	}
 }

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "call/call_priv.h"
 #include "core/ua.h"
+#include "db.h"
 #include "tsx/tsx.h"
 
 static void relay_unlink(struct relay *r)
@@ -157,6 +158,7 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 	case SIP_METHOD_BYE:
 		answer_here(c, leg, st, req, 200, NULL);
 		d->state = DLG_TERMINATED;
+		c->hangup_by = leg == LEG_A ? DB_HANGUP_CALLER : DB_HANGUP_CALLEE;
 		log_info(c->id, "BYE from leg %s", leg == LEG_A ? "A" : "B");
 		call_end(c, leg == LEG_A ? "leg A hung up" : "leg B hung up");
 		return;

@@ -137,6 +137,11 @@ fail:
 	return rc;
 }
 
+bool router_has_policy(const struct router *r)
+{
+	return r->snap != NULL;
+}
+
 void router_free(struct router *r)
 {
 	if (!r)
@@ -231,6 +236,10 @@ static int fill_attempt(struct router *r, struct route_hold *h, unsigned ai, uns
 	}
 	h->attempt = ai;
 	h->target = ti;
+	out->route_id = at->route ? at->route->id : 0;
+	out->max_duration = at->trunk->max_duration;
+	if (h->in->max_duration && (!out->max_duration || h->in->max_duration < out->max_duration))
+		out->max_duration = h->in->max_duration;
 	if (sa_from_ip(&out->dest.addr, tg->host, strlen(tg->host), tg->port ? tg->port : 5060))
 		return refuse(out, 503, "Target %s Is Not An Address", tg->host);
 	out->dest.tp = tp;

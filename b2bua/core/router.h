@@ -5,6 +5,8 @@
 #ifndef B2BUA_CORE_ROUTER_H
 #define B2BUA_CORE_ROUTER_H
 
+#include <stdbool.h>
+
 #include "call/call.h"
 
 struct ev_loop;
@@ -18,6 +20,8 @@ struct router;
 int router_alloc(struct router **rp, struct ev_loop *loop, struct transport *tp,
 		 const char *db_path);
 void router_free(struct router *r);
+/* a policy database was found and loaded */
+bool router_has_policy(const struct router *r);
 
 /* for call_mgr_set_router() */
 int router_route(const struct sip_msg *invite, unsigned in_listener, struct call_route *out,

@@ -16,6 +16,7 @@
 #include "tsx/tsx.h"
 #include "call/call.h"
 #include "core/router.h"
+#include "db.h"
 #include "media/log.h"
 #include "media/media.h"
 
@@ -28,6 +29,7 @@ struct sipcore {
 	struct router *router;
 	struct media_engine *media;
 	struct call_zone *zones;
+	struct db_cdr_writer *cdr;
 	struct sipcore_stats stats;
 };
 
@@ -416,6 +418,15 @@ int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct confi
 			goto out;
 		call_mgr_set_router(sc->calls, router_route, router_route_done, router_route_next,
 				    sc->router);
+		/* CDRs go to the same database, written by their own thread */
+		if (router_has_policy(sc->router)) {
+			err = db_cdr_writer_start(&sc->cdr, cfg->policy_db, 500, 200);
+			if (err) {
+				log_err(NULL, "cannot start the CDR writer: %s", strerror(err));
+				goto out;
+			}
+			call_mgr_set_cdr(sc->calls, sc->cdr);
+		}
 	}
 
 out:
@@ -432,7 +443,16 @@ void sipcore_free(struct sipcore *sc)
 {
 	if (!sc)
 		return;
+	/* every call ends (its CDR queued), then every CDR is written */
 	call_mgr_free(sc->calls);
+	if (sc->cdr) {
+		uint64_t rows = 0, batches = 0;
+		db_cdr_writer_stats(sc->cdr, &rows, &batches);
+		if (db_cdr_writer_stop(sc->cdr))
+			log_err(NULL, "some CDRs could not be written");
+		log_notice(NULL, "CDR writer stopped (%llu rows written before the last batch)",
+			   (unsigned long long)rows);
+	}
 	router_free(sc->router);
 	media_engine_free(sc->media);
 	free(sc->zones);

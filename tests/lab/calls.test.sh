@@ -22,5 +22,10 @@ lab_pair uac-callee-hangup.xml uas-answer-hangup.xml 10 10 $C 127.0.0.2 $P || rc
 lab_pair uac-sdp.xml uas-sdp.xml 10 10 $C 127.0.0.2 $P || rc=1
 lab_leakcheck || rc=1
 lab_stop || rc=1
+# SIGTERM wrote every CDR: one per call, with the outcome, who hung up and
+# the media statistics of the calls with SDP (two sides per stream)
+python3 "$TESTS_DIR/lab/cdrcheck.py" "$LAB_DIR/policy.db" --traces "$LAB_DIR" \
+    total:100 status=200:80 status=486:10 status=487:10 \
+    hangup_by=caller:60 hangup_by=callee:20 streams:40 || rc=1
 [ $rc -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $rc
