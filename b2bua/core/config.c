@@ -449,6 +449,20 @@ static int parse_transport(struct parser *p, const struct key_def *kd, struct pl
 	return perr(p, p->line, "unknown transport \"%.*s\": expected udp or tcp", PL_FMT(v));
 }
 
+/* reject (403) or drop what comes from a source no trunk matches */
+static int parse_unknown(struct parser *p, const struct key_def *kd, struct pl v, void *base)
+{
+	char buf[8];
+
+	if (lower_copy(v, buf, sizeof(buf))) {
+		if (strcmp(buf, "reject") == 0 || strcmp(buf, "drop") == 0) {
+			*(bool *)field(base, kd) = strcmp(buf, "drop") == 0;
+			return 0;
+		}
+	}
+	return perr(p, p->line, "unknown_sources must be reject or drop, not \"%.*s\"", PL_FMT(v));
+}
+
 /* ---- sections ---- */
 
 #define CFG_KEY(name, parse, type, fld, min, max) \
@@ -499,6 +513,7 @@ static const struct key_def listener_keys[] = {
 	CFG_KEY("transport", parse_transport, struct cfg_listener, tp, 0, 0),
 	CFG_KEY("address", parse_bind_addr, struct cfg_listener, addr, 0, 0),
 	CFG_KEY("port", parse_port, struct cfg_listener, addr, 0, 0),
+	CFG_KEY("unknown_sources", parse_unknown, struct cfg_listener, drop_unknown, 0, 0),
 	{ NULL, NULL, 0, 0, 0 }
 };
 

@@ -38,6 +38,7 @@
 #ifndef B2BUA_CORE_CONFIG_H
 #define B2BUA_CORE_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -69,6 +70,7 @@ struct cfg_listener {
 	unsigned zone_idx;		/* index of that zone in config.zones */
 	enum sip_transport tp;		/* SIP_TP_UDP or SIP_TP_TCP */
 	struct sockaddr_storage addr;	/* address and port to bind */
+	bool drop_unknown;		/* INVITEs from no trunk dropped, not 403 */
 };
 
 struct config {

@@ -67,6 +67,8 @@ static const char default_text[] =
 "#   address    the address to bind (default: the zone's signalling address);\n"
 "#              0.0.0.0 or :: binds every address of that family\n"
 "#   port       1-65535 (default 5060)\n"
+"#   unknown_sources  reject (403, the default) or drop: an INVITE from a\n"
+"#              source that matches no trunk gets no answer at all\n"
 "[listener internal-udp]\n"
 "zone = internal\n"
 "transport = udp\n"

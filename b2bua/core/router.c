@@ -137,6 +137,11 @@ fail:
 	return rc;
 }
 
+bool router_source_known(const struct router *r, const struct sip_msg *req)
+{
+	return r->snap && policy_trunk_match(r->snap, &req->src, (enum policy_transport)req->rx_tp);
+}
+
 bool router_has_policy(const struct router *r)
 {
 	return r->snap != NULL;

@@ -20,6 +20,8 @@ struct router;
 int router_alloc(struct router **rp, struct ev_loop *loop, struct transport *tp,
 		 const char *db_path);
 void router_free(struct router *r);
+/* the request's source is one of the policy's trunks */
+bool router_source_known(const struct router *r, const struct sip_msg *req);
 /* a policy database was found and loaded */
 bool router_has_policy(const struct router *r);
 

@@ -30,6 +30,8 @@ struct sipcore {
 	struct media_engine *media;
 	struct call_zone *zones;
 	struct db_cdr_writer *cdr;
+	bool *drop_unknown;		/* per listener */
+	unsigned n_listeners;
 	struct sipcore_stats stats;
 };
 
@@ -157,6 +159,16 @@ static bool handle_request(struct sipcore *sc, struct sip_msg *req, const struct
 		log_info(id, "%.*s from %s rejected %u %s", PL_FMT(req->method_pl), src,
 			 v.status, v.reason ? v.reason : sip_reason_phrase(v.status));
 		answer_stateless(sc, req, rx, &v, id);
+		return false;
+	}
+
+	/* a listener may drop, unanswered, new calls from unknown sources
+	 * (no 100 Trying either: the transaction is never created) */
+	if (req->method == SIP_METHOD_INVITE && !req->to.tag.l && sc->drop_unknown &&
+	    rx->listener < sc->n_listeners && sc->drop_unknown[rx->listener] &&
+	    !(sc->router && router_source_known(sc->router, req))) {
+		sc->stats.dropped_unknown++;
+		log_info(id, "INVITE from %s dropped: no trunk matches the source", src);
 		return false;
 	}
 
@@ -365,7 +377,14 @@ int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct confi
 		err = ENOMEM;
 		goto out;
 	}
+	sc->drop_unknown = calloc(cfg->n_listeners ? cfg->n_listeners : 1, sizeof(bool));
+	if (!sc->drop_unknown) {
+		err = ENOMEM;
+		goto out;
+	}
+	sc->n_listeners = cfg->n_listeners;
 	for (unsigned i = 0; i < cfg->n_listeners; i++) {
+		sc->drop_unknown[i] = cfg->listeners[i].drop_unknown;
 		snprintf(lc[i].name, sizeof(lc[i].name), "%s", cfg->listeners[i].name);
 		snprintf(lc[i].zone, sizeof(lc[i].zone), "%s", cfg->listeners[i].zone);
 		lc[i].tp = cfg->listeners[i].tp;
@@ -456,6 +475,7 @@ void sipcore_free(struct sipcore *sc)
 	router_free(sc->router);
 	media_engine_free(sc->media);
 	free(sc->zones);
+	free(sc->drop_unknown);
 	tsx_layer_free(sc->tsx);
 	transport_free(sc->tp);
 	free(sc);

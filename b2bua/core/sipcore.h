@@ -25,6 +25,7 @@ struct sipcore_stats {
 	uint64_t bad_responses;		/* malformed or not for us: dropped */
 	uint64_t stray_responses;	/* matched no client transaction */
 	uint64_t retransmissions;	/* absorbed by the transaction layer */
+	uint64_t dropped_unknown;	/* INVITEs from no trunk, dropped by listener policy */
 	uint64_t answered[7];		/* final answers we sent, by class 1xx..6xx */
 };
 

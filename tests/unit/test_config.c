@@ -372,6 +372,7 @@ static const struct {
 	const char *msg;	/* after "PATH:" */
 } bad[] = {
 	{ "err-unknown-key.conf", "14: unknown key \"prot\" in [listener internal-udp]" },
+	{ "err-unknown-sources.conf", "7: unknown_sources must be reject or drop, not \"ignore\"" },
 	{ "err-unknown-section.conf", "3: unknown section [zones external] (expected general, timers, "
 	  "tcp, udp, policy, zone or listener)" },
 	{ "err-missing-equals.conf", "2: expected \"key = value\", found \"signalling 127.0.0.1\"" },
@@ -449,12 +450,27 @@ START_TEST(each_error_names_file_line_and_cause)
 }
 END_TEST
 
+START_TEST(test_listener_unknown_sources_reject_by_default_or_drop)
+{
+	struct config *cfg = load_ok(CFG_DIR "unknown-sources.conf");
+	struct config *min = load_ok(CFG_DIR "minimal.conf");
+
+	ck_assert_uint_eq(cfg->n_listeners, 2);
+	ck_assert(cfg->listeners[0].drop_unknown);
+	ck_assert(!cfg->listeners[1].drop_unknown);
+	ck_assert(!min->listeners[0].drop_unknown);
+	config_free(cfg);
+	config_free(min);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("load");
 
 	tcase_add_test(tc, default_text_is_the_loopback_lab);
+	tcase_add_test(tc, test_listener_unknown_sources_reject_by_default_or_drop);
 	tcase_add_test(tc, sections_left_out_take_the_documented_defaults);
 	tcase_add_test(tc, zone_and_listener_keys_left_out_take_their_defaults);
 	tcase_add_test(tc, durations_take_each_unit);
