@@ -541,7 +541,7 @@ static uint64_t rtpe_cpu_ns(struct bench *b)
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
-		char f[128];
+		char f[320];
 		unsigned long long ns;
 		FILE *fp;
 
