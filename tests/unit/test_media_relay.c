@@ -564,6 +564,57 @@ START_TEST(test_relay_srtp_rekey_on_reinvite_takes_the_new_key)
 }
 END_TEST
 
+START_TEST(test_relay_srtcp_on_one_leg_rtcp_on_the_other)
+{
+	static const uint8_t rr[32] = { 0x81, 201, 0, 7, 0, 0, 0x12, 0x34, 0xab, 0xab, 0xab, 0xab,
+					0x05, 0, 0, 3 };
+	struct media_key peer_key, our_key;
+	struct media_srtp *peer_tx, *peer_rx;
+	uint8_t pkt[256], got[256];
+	uint16_t a_rtcp_port, b_rtcp_port;
+	int a_rtcp, b_rtcp;
+	size_t len;
+	ssize_t r;
+	struct pair p;
+
+	pair_open(&p);
+	a_rtcp = peer("127.0.0.11", &a_rtcp_port);
+	b_rtcp = peer("127.0.0.21", &b_rtcp_port);
+	ck_assert_int_eq(media_key_generate(&peer_key, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80), 0);
+	ck_assert_int_eq(media_key_generate(&our_key, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80), 0);
+	ck_assert_int_eq(media_sockaddr(&p.cfg.side[0].rtcp, "127.0.0.11", a_rtcp_port), 0);
+	ck_assert_int_eq(media_sockaddr(&p.cfg.side[1].rtcp, "127.0.0.21", b_rtcp_port), 0);
+	p.cfg.side[1].srtp = true;
+	p.cfg.side[1].rx_key = peer_key;
+	p.cfg.side[1].tx_key = our_key;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	ck_assert_int_eq(media_srtp_alloc(&peer_tx, &peer_key, false), 0);
+	ck_assert_int_eq(media_srtp_alloc(&peer_rx, &our_key, true), 0);
+	/* SRTCP from the carrier reaches the PBX as RTCP */
+	memcpy(pkt, rr, sizeof(rr));
+	len = sizeof(rr);
+	ck_assert_int_eq(media_srtp_protect(peer_tx, pkt, &len, sizeof(pkt), true), 0);
+	send_to(b_rtcp, "127.0.0.2", (uint16_t)(p.port[1] + 1), pkt, len);
+	r = recv_within(a_rtcp, got, sizeof(got), 1000, NULL);
+	ck_assert_int_eq(r, (ssize_t)sizeof(rr));
+	ck_assert(memcmp(got, rr, sizeof(rr)) == 0);
+	/* RTCP from the PBX reaches the carrier as SRTCP under our key */
+	send_to(a_rtcp, "127.0.0.1", (uint16_t)(p.port[0] + 1), rr, sizeof(rr));
+	r = recv_within(b_rtcp, got, sizeof(got), 1000, NULL);
+	ck_assert_int_gt(r, (ssize_t)sizeof(rr));
+	len = (size_t)r;
+	ck_assert_int_eq(media_srtp_unprotect(peer_rx, got, &len, true), 0);
+	ck_assert_uint_eq(len, sizeof(rr));
+	ck_assert(memcmp(got, rr, sizeof(rr)) == 0);
+	end_call(&p);
+	media_srtp_free(peer_tx);
+	media_srtp_free(peer_rx);
+	close(a_rtcp);
+	close(b_rtcp);
+	pair_close(&p);
+}
+END_TEST
+
 START_TEST(test_relay_rtcp_mux_on_one_side_only)
 {
 	static const uint8_t rr[8] = { 0x80, 201, 0, 1, 0, 0, 0x12, 0x34 };
@@ -660,6 +711,7 @@ static Suite *relay_suite(void)
 	tcase_add_test(tc, test_relay_srtp_on_one_leg_rtp_on_the_other);
 	tcase_add_test(tc, test_relay_srtp_interworks_with_an_independent_implementation);
 	tcase_add_test(tc, test_relay_srtp_rekey_on_reinvite_takes_the_new_key);
+	tcase_add_test(tc, test_relay_srtcp_on_one_leg_rtcp_on_the_other);
 	tcase_add_test(tc, test_relay_rtcp_mux_on_one_side_only);
 	tcase_add_test(tc, test_relay_maps_telephone_event_payload_type);
 	tcase_add_test(tc, test_relay_removed_stream_reports_and_frees_its_ports);
