@@ -693,6 +693,45 @@ START_TEST(test_relay_removed_stream_reports_and_frees_its_ports)
 }
 END_TEST
 
+START_TEST(test_relay_between_an_ipv6_zone_and_an_ipv4_zone)
+{
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct media_stream_cfg cfg;
+	struct media_call *call;
+	socklen_t sl = sizeof(sa6);
+	uint8_t pkt[200], got[256];
+	uint16_t ports[2], pb;
+	unsigned idx;
+	int a6, b;
+
+	a6 = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (a6 < 0 || bind(a6, (struct sockaddr *)&sa6, sizeof(sa6)) < 0) {
+		if (a6 >= 0)
+			close(a6);
+		return; /* no IPv6 loopback here */
+	}
+	ck_assert_int_eq(getsockname(a6, (struct sockaddr *)&sa6, &sl), 0);
+	b = peer("127.0.0.21", &pb);
+	ck_assert_int_eq(media_engine_zone_add(engine, "v6", "::1", 40000, 40099, 0), 0);
+	ck_assert_int_eq(media_call_alloc(&call, engine, NULL), 0);
+	ck_assert_int_eq(media_call_stream_add(call, "v6", "external", &idx, ports), 0);
+	memset(&cfg, 0, sizeof(cfg));
+	ck_assert_int_eq(media_sockaddr(&cfg.side[0].rtp, "::1", ntohs(sa6.sin6_port)), 0);
+	ck_assert_int_eq(media_sockaddr(&cfg.side[1].rtp, "127.0.0.21", pb), 0);
+	cfg.side[0].te_pt = cfg.side[1].te_pt = -1;
+	ck_assert_int_eq(media_call_stream_update(call, idx, &cfg), 0);
+	sa6.sin6_port = htons(ports[0]);
+	ck_assert_int_eq(sendto(a6, pkt, rtp(pkt, 0, 1, 6), 0, (struct sockaddr *)&sa6, sizeof(sa6)), 172);
+	ck_assert_int_eq(recv_within(b, got, sizeof(got), 1000, NULL), 172);
+	send_to(b, "127.0.0.2", ports[1], pkt, rtp(pkt, 0, 1, 4));
+	ck_assert_int_eq(recv_within(a6, got, sizeof(got), 1000, NULL), 172);
+	media_call_free(call);
+	ck_assert_ptr_nonnull(wait_event(MEDIA_EV_END, 2000));
+	close(a6);
+	close(b);
+}
+END_TEST
+
 static Suite *relay_suite(void)
 {
 	Suite *s = suite_create("media_relay");
@@ -715,6 +754,7 @@ static Suite *relay_suite(void)
 	tcase_add_test(tc, test_relay_rtcp_mux_on_one_side_only);
 	tcase_add_test(tc, test_relay_maps_telephone_event_payload_type);
 	tcase_add_test(tc, test_relay_removed_stream_reports_and_frees_its_ports);
+	tcase_add_test(tc, test_relay_between_an_ipv6_zone_and_an_ipv4_zone);
 	suite_add_tcase(s, tc);
 	return s;
 }
