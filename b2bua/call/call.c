@@ -235,6 +235,14 @@ static void cdr_make(struct call *c)
 		call_cdr_submit(c->mgr, cdr);
 }
 
+static void fo_stop(struct call *c)
+{
+	if (c->fo_on) {
+		ev_timer_stop(c->mgr->env.loop, &c->fo_tmr);
+		c->fo_on = false;
+	}
+}
+
 void call_end(struct call *c, const char *why)
 {
 	struct call_mgr *m = c->mgr;
@@ -269,6 +277,7 @@ void call_end(struct call *c, const char *why)
 		ev_timer_stop(m->env.loop, &c->max_dur);
 		c->max_dur_on = false;
 	}
+	fo_stop(c);
 	cdr_make(c);
 	call_media_free(c);
 	c->state = CALL_ENDED;
@@ -555,6 +564,25 @@ static void fork_kill(struct call *c, const struct sip_msg *resp)
 
 static bool failover(struct call *c, uint16_t code);
 
+/* leg B neither rang nor answered in time: CANCEL it, next route */
+static void fo_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct call *c = w->data;
+	struct tsx *cancel;
+
+	(void)loop;
+	(void)revents;
+	c->fo_on = false;
+	log_info(c->id, "leg B gave no answer within %us", c->route.failover_timeout);
+	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, bye_resp_h, NULL) == 0)
+		tsx_detach(cancel);
+	if (failover(c, 408))
+		return;
+	if (!c->a_final)
+		call_respond(c, LEG_A, c->a_ist, c->a_invite, 408, NULL, NULL, false, NULL, NULL, NULL);
+	call_end(c, "leg B timed out");
+}
+
 static void max_dur_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct call *c = w->data;
@@ -591,6 +619,8 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 	if (c->state == CALL_ENDED)
 		return;
 	code = resp->scode;
+	if (code > 100)
+		fo_stop(c);
 
 	if (code >= 200 && code < 300) {
 		if (c->b_answered) {
@@ -809,7 +839,16 @@ static int start_leg_b(struct call *c)
 		 c->leg[LEG_B].callid);
 	err = call_send_request(c, LEG_B, mb, &c->b_ict, b_invite_resp, c);
 	mbuf_unref(mb);
-	return err ? 503 : 0;
+	if (err)
+		return 503;
+	fo_stop(c);
+	if (c->route.failover_timeout) {
+		ev_timer_init(&c->fo_tmr, fo_cb, c->route.failover_timeout, 0);
+		c->fo_tmr.data = c;
+		ev_timer_start(m->env.loop, &c->fo_tmr);
+		c->fo_on = true;
+	}
+	return 0;
 }
 
 /* the policy's next alternative after leg B failed with code */

@@ -34,6 +34,9 @@ struct call_route {
 	char to_uri[512];		/* URI of the To on leg B */
 	int64_t route_id;		/* the policy's route, for the CDR (0: none) */
 	unsigned max_duration;		/* seconds, 0: none */
+	unsigned failover_timeout;	/* seconds until leg B must ring or answer
+					 * (a provisional above 100, or a final
+					 * response) before the next route; 0: none */
 	void *handle;			/* the router's, given back to call_route_done_h */
 };
 

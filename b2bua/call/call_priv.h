@@ -89,6 +89,8 @@ struct call {
 	bool routed;			/* route_done owed */
 	ev_timer max_dur;		/* the trunks' maximum call duration */
 	bool max_dur_on;
+	ev_timer fo_tmr;		/* the route's failover timeout */
+	bool fo_on;
 	/* for the CDR */
 	double setup_time, answer_time;
 	uint16_t final_status;		/* what leg A got */

@@ -25,7 +25,59 @@ struct router {
 	struct policy_snapshot *snap;		/* in force: signalling thread only */
 	struct policy_limiter *limiter;
 	uint64_t seed;
+	/* Old snapshots are released on a thread of their own: freeing a
+	 * million routes must not stall signalling. */
+	pthread_t reaper;
+	bool reaper_on, reaper_stop;
+	pthread_cond_t reaper_cond;
+	struct retired *retired;
 };
+
+struct retired {
+	struct retired *next;
+	struct policy_snapshot *snap;
+};
+
+static void *reaper_main(void *arg)
+{
+	struct router *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		while (r->retired) {
+			struct retired *x = r->retired;
+			r->retired = x->next;
+			pthread_mutex_unlock(&r->lock);
+			policy_snapshot_unref(x->snap);
+			free(x);
+			pthread_mutex_lock(&r->lock);
+		}
+		if (r->reaper_stop)
+			break;
+		pthread_cond_wait(&r->reaper_cond, &r->lock);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* drops a reference to a snapshot on the signalling thread: at once when
+ * the snapshot in force still holds one (it cannot be the last), else on
+ * the reaper thread */
+static void snap_release(struct router *r, struct policy_snapshot *s)
+{
+	struct retired *x;
+
+	if (s == r->snap || !r->reaper_on || !(x = malloc(sizeof(*x)))) {
+		policy_snapshot_unref(s);
+		return;
+	}
+	x->snap = s;
+	pthread_mutex_lock(&r->lock);
+	x->next = r->retired;
+	r->retired = x;
+	pthread_cond_signal(&r->reaper_cond);
+	pthread_mutex_unlock(&r->lock);
+}
 
 /* what a routed call holds until it ends */
 struct route_hold {
@@ -46,9 +98,11 @@ static double mono_now(void)
 
 static void install(struct router *r, struct policy_snapshot *s)
 {
-	if (r->snap)
-		policy_snapshot_unref(r->snap);
+	struct policy_snapshot *old = r->snap;
+
 	r->snap = s;
+	if (old)
+		snap_release(r, old);
 	log_notice(NULL, "policy in force: %u trunks, %zu routes", policy_snapshot_trunk_count(s),
 		   policy_snapshot_route_count(s));
 }
@@ -99,6 +153,9 @@ int router_alloc(struct router **rp, struct ev_loop *loop, struct transport *tp,
 	r->tp = tp;
 	r->seed = (uint64_t)time(NULL);
 	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->reaper_cond, NULL);
+	if (pthread_create(&r->reaper, NULL, reaper_main, r) == 0)
+		r->reaper_on = true;
 	ev_async_init(&r->async, async_cb);
 	r->async.data = r;
 	ev_async_start(loop, &r->async);
@@ -158,6 +215,14 @@ void router_free(struct router *r)
 	if (r->snap)
 		policy_snapshot_unref(r->snap);
 	policy_limiter_free(r->limiter);
+	if (r->reaper_on) {
+		pthread_mutex_lock(&r->lock);
+		r->reaper_stop = true;
+		pthread_cond_signal(&r->reaper_cond);
+		pthread_mutex_unlock(&r->lock);
+		pthread_join(r->reaper, NULL);
+	}
+	pthread_cond_destroy(&r->reaper_cond);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
@@ -169,7 +234,7 @@ static void route_release(struct route_hold *h, struct router *r)
 	if (h->out_taken)
 		policy_limit_release(r->limiter, h->out, POLICY_DIR_OUT);
 	if (h->snap)
-		policy_snapshot_unref(h->snap);
+		snap_release(r, h->snap);
 	free(h->dec);
 	free(h);
 }
@@ -242,6 +307,7 @@ static int fill_attempt(struct router *r, struct route_hold *h, unsigned ai, uns
 	h->attempt = ai;
 	h->target = ti;
 	out->route_id = at->route ? at->route->id : 0;
+	out->failover_timeout = at->route ? at->route->failover_timeout : 0;
 	out->max_duration = at->trunk->max_duration;
 	if (h->in->max_duration && (!out->max_duration || h->in->max_duration < out->max_duration))
 		out->max_duration = h->in->max_duration;
