@@ -41,9 +41,7 @@ struct rside {
 	uint32_t latch_ssrc;
 	struct sockaddr_storage old;	/* the address before a re-attach */
 	bool have_old;
-	struct media_srtp *rx, *tx;
-	uint32_t rx_ssrc, tx_ssrc;
-	bool rx_ssrc_set, tx_ssrc_set;
+	struct media_srtp *rx, *tx;	/* per key; libsrtp keeps one stream per SSRC */
 	struct media_rtp_src src;	/* RFC 3550 state of what it sends */
 	struct media_rx_stats stats;
 	uint64_t last_rx_ms;

@@ -203,13 +203,11 @@ static void side_update(struct rside *s, const struct media_side *cfg)
 		s->rx = s->tx = NULL;
 	} else {
 		if (!s->rx || !prev->srtp || !media_key_eq(&prev->rx_key, &cfg->rx_key)) {
-			s->rx_ssrc_set = false;
 			if (ctx_renew(&s->rx, &cfg->rx_key, true))
 				media_logf(MEDIA_LOG_ERR, "stream %u side %u: no SRTP receive context",
 					   s->st->idx, s->idx);
 		}
 		if (!s->tx || !prev->srtp || !media_key_eq(&prev->tx_key, &cfg->tx_key)) {
-			s->tx_ssrc_set = false;
 			if (ctx_renew(&s->tx, &cfg->tx_key, false))
 				media_logf(MEDIA_LOG_ERR, "stream %u side %u: no SRTP send context",
 					   s->st->idx, s->idx);
@@ -359,12 +357,11 @@ static void relay_one(struct media_thread *th, struct rside *s, uint8_t *p, size
 			s->stats.srtp_auth_fail++;
 			return;
 		}
-		/* RFC 3711 3.3.1: a new SSRC starts its own rollover counter */
-		if (!rtcp && s->rx_ssrc_set && ssrc != s->rx_ssrc &&
-		    ctx_renew(&s->rx, &s->cfg.rx_key, true)) {
-			s->stats.srtp_auth_fail++;
-			return;
-		}
+		/* RFC 3711 3.2.3: each SSRC is its own cryptographic context with
+		 * its own rollover counter and replay list; libsrtp keeps one per
+		 * SSRC under the session, created only once a packet authenticates.
+		 * Renewing the session on an SSRC change would forget the replay
+		 * lists of the others and let captured packets through again. */
 		err = media_srtp_unprotect(s->rx, p, &len, rtcp);
 		if (err) {
 			if (err == EALREADY)
@@ -372,10 +369,6 @@ static void relay_one(struct media_thread *th, struct rside *s, uint8_t *p, size
 			else
 				s->stats.srtp_auth_fail++;
 			return;
-		}
-		if (!rtcp) {
-			s->rx_ssrc = ssrc;
-			s->rx_ssrc_set = true;
 		}
 	}
 	/* only an authentic packet may move the latch */
@@ -419,15 +412,10 @@ static void relay_one(struct media_thread *th, struct rside *s, uint8_t *p, size
 			o->stats.send_errors++;
 			return;
 		}
-		if (!rtcp && o->tx_ssrc_set && ssrc != o->tx_ssrc && ctx_renew(&o->tx, &o->cfg.tx_key, false))
-			return;
+		/* a new SSRC gets its own outbound stream (rollover counter 0) */
 		if (media_srtp_protect(o->tx, p, &len, MEDIA_PKT_MAX, rtcp)) {
 			s->stats.send_errors++;
 			return;
-		}
-		if (!rtcp) {
-			o->tx_ssrc = ssrc;
-			o->tx_ssrc_set = true;
 		}
 	}
 	/* RFC 5761 interworking: a muxing side gets RTCP on its RTP port */

@@ -564,6 +564,55 @@ START_TEST(test_relay_srtp_rekey_on_reinvite_takes_the_new_key)
 }
 END_TEST
 
+/* Each SSRC has its own SRTP stream state (ROC, replay window): a new or
+ * interleaved SSRC works, and a packet captured earlier stays a replay. */
+START_TEST(test_relay_srtp_ssrc_change_keeps_replay_protection)
+{
+	struct media_key peer_key, our_key;
+	struct media_srtp *peer_tx, *peer_rx;
+	uint8_t pkt[256], old[256], got[256];
+	size_t len, old_len;
+	const struct media_event *ev;
+	struct pair p;
+	unsigned i;
+
+	pair_open(&p);
+	ck_assert_int_eq(media_key_generate(&peer_key, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80), 0);
+	ck_assert_int_eq(media_key_generate(&our_key, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80), 0);
+	p.cfg.side[1].srtp = true;
+	p.cfg.side[1].rx_key = peer_key;
+	p.cfg.side[1].tx_key = our_key;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	ck_assert_int_eq(media_srtp_alloc(&peer_tx, &peer_key, false), 0);
+	ck_assert_int_eq(media_srtp_alloc(&peer_rx, &our_key, true), 0);
+	/* the carrier sends from SSRC 1; a copy of one packet is kept */
+	old_len = rtp(old, 0, 10, 1);
+	ck_assert_int_eq(media_srtp_protect(peer_tx, old, &old_len, sizeof(old), false), 0);
+	send_to(p.b, "127.0.0.2", p.port[1], old, old_len);
+	ck_assert_int_eq(recv_within(p.a, got, sizeof(got), 1000, NULL), 172);
+	/* then SSRC 2 and 1 interleaved, both ways */
+	for (i = 0; i < 6; i++) {
+		len = rtp(pkt, 0, (uint16_t)(100 + i), 1 + (i & 1));
+		ck_assert_int_eq(media_srtp_protect(peer_tx, pkt, &len, sizeof(pkt), false), 0);
+		send_to(p.b, "127.0.0.2", p.port[1], pkt, len);
+		ck_assert_int_eq(recv_within(p.a, got, sizeof(got), 1000, NULL), 172);
+		send_to(p.a, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, (uint16_t)(500 + i), 7 + (i & 1)));
+		len = (size_t)recv_within(p.b, got, sizeof(got), 1000, NULL);
+		ck_assert_uint_eq(len, 182);
+		ck_assert_int_eq(media_srtp_unprotect(peer_rx, got, &len, false), 0);
+	}
+	/* the captured SSRC 1 packet replayed by someone on the path */
+	send_to(p.b, "127.0.0.2", p.port[1], old, old_len);
+	ck_assert_int_lt(recv_within(p.a, got, sizeof(got), 100, NULL), 0);
+	ev = end_call(&p);
+	ck_assert_uint_eq(ev->stats.rx[1].srtp_replay, 1);
+	ck_assert_uint_eq(ev->stats.rx[1].packets, 7);
+	media_srtp_free(peer_tx);
+	media_srtp_free(peer_rx);
+	pair_close(&p);
+}
+END_TEST
+
 START_TEST(test_relay_srtcp_on_one_leg_rtcp_on_the_other)
 {
 	static const uint8_t rr[32] = { 0x81, 201, 0, 7, 0, 0, 0x12, 0x34, 0xab, 0xab, 0xab, 0xab,
@@ -750,6 +799,7 @@ static Suite *relay_suite(void)
 	tcase_add_test(tc, test_relay_srtp_on_one_leg_rtp_on_the_other);
 	tcase_add_test(tc, test_relay_srtp_interworks_with_an_independent_implementation);
 	tcase_add_test(tc, test_relay_srtp_rekey_on_reinvite_takes_the_new_key);
+	tcase_add_test(tc, test_relay_srtp_ssrc_change_keeps_replay_protection);
 	tcase_add_test(tc, test_relay_srtcp_on_one_leg_rtcp_on_the_other);
 	tcase_add_test(tc, test_relay_rtcp_mux_on_one_side_only);
 	tcase_add_test(tc, test_relay_maps_telephone_event_payload_type);
