@@ -564,6 +564,22 @@ static void fork_kill(struct call *c, const struct sip_msg *resp)
 
 static bool failover(struct call *c, uint16_t code);
 
+static void prack_b(struct call *c, uint32_t rseq)
+{
+	struct mbuf *mb;
+	struct tsx *ct;
+	char rack[64], branch[40];
+
+	snprintf(rack, sizeof(rack), "RAck: %u %u INVITE\r\n", rseq, c->b_inv_cseq);
+	if (dlg_build_request(&mb, &c->leg[LEG_B], SIP_METHOD_PRACK, 0, false, rack, NULL, NULL,
+			      branch, sizeof(branch)))
+		return;
+	if (call_send_request(c, LEG_B, mb, &ct, bye_resp_h, NULL) == 0)
+		tsx_detach(ct);
+	mbuf_unref(mb);
+	log_debug(c->id, "PRACK for RSeq %u on leg B", rseq);
+}
+
 /* leg B neither rang nor answered in time: CANCEL it, next route */
 static void fo_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -689,6 +705,21 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 		if (code == 100)
 			return;
 		dlg_uac_response(&c->leg[LEG_B], resp);
+		/* RFC 3262 per leg: a reliable provisional on leg B is ours to
+		 * acknowledge; leg A gets it unreliably.  A retransmission (an
+		 * RSeq not above the last) is neither acknowledged nor relayed
+		 * again. */
+		const struct sip_hdr *rseq_h = sip_msg_hdr(resp, SIP_HDR_RSEQ);
+		const struct sip_hdr *req_h = sip_msg_hdr(resp, SIP_HDR_REQUIRE);
+		uint32_t rseq;
+		if (rseq_h && req_h && sip_token_list_has(&req_h->val, "100rel") &&
+		    pl_u32(&rseq_h->val, 0xffffffffu, &rseq) == 0) {
+			if (c->b_rseq_set && rseq <= c->b_rseq)
+				return;
+			c->b_rseq = rseq;
+			c->b_rseq_set = true;
+			prack_b(c, rseq);
+		}
 		if (c->a_final || c->cancelled)
 			return;
 		/* early media: the answer to leg A's offer (an offer in an
@@ -814,6 +845,11 @@ static int start_leg_b(struct call *c)
 	topo_copy_headers(&w, req);
 	if (m->env.user_agent)
 		mbw_printf(&w, "User-Agent: %s\r\n", m->env.user_agent);
+	/* we acknowledge reliable provisionals on leg B ourselves, whatever
+	 * leg A supports (not with a late offer: the PRACK would owe an
+	 * answer that only leg A could give) */
+	if (topo_has_sdp(req))
+		mbw_puts(&w, "Supported: 100rel\r\n");
 	if (mbw_finish(&w, &extra))
 		return 500;
 	/* leg A's offer crosses only as SDP written from our own state */
@@ -861,6 +897,7 @@ static bool failover(struct call *c, uint16_t code)
 		return false;
 	snprintf(c->failover, sizeof(c->failover), "%u from trunk %s", code, c->route.trunk_out);
 	c->attempts++;
+	c->b_rseq_set = false;
 	log_info(c->id, "leg B failed %u: failing over to trunk %s", code, c->route.trunk_out);
 	tsx_detach(c->b_ict);
 	c->b_ict = NULL;

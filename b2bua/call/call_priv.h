@@ -80,6 +80,8 @@ struct call {
 	bool cancelled;
 	bool b_answered;
 	bool a_offer;			/* leg A's INVITE carried the offer */
+	uint32_t b_rseq;		/* the last reliable provisional of leg B */
+	bool b_rseq_set;
 	struct call_media *media;	/* NULL until SDP is seen */
 	bool bye_after_ack[2];		/* BYE owed once that leg ACKs our 2xx */
 	struct leg_ok ok[2];
