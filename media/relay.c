@@ -172,7 +172,11 @@ static void side_update(struct rside *s, const struct media_side *cfg)
 	const struct media_side *prev = &s->cfg;
 	bool moved = !s->configured || !sa_eq(&prev->rtp, &cfg->rtp) || prev->latch != cfg->latch;
 
-	if (moved) {
+	if (moved && cfg->rtp.ss_family == AF_UNSPEC) {
+		/* RFC 2543 hold (c=0.0.0.0): nothing is sent to it, and what it
+		 * still sends (music on hold) comes from where it was latched */
+		s->have_dst[0] = false;
+	} else if (moved) {
 		/* RFC 3264 8.3.1: the answer is known, send to the new address
 		 * now; until the peer's first packet the old one may not win */
 		s->have_old = false;
@@ -181,9 +185,8 @@ static void side_update(struct rside *s, const struct media_side *cfg)
 			s->have_old = true;
 		}
 		s->latched = false;
-		s->have_dst[0] = cfg->rtp.ss_family != AF_UNSPEC;
-		if (s->have_dst[0])
-			s->dst[0] = cfg->rtp;
+		s->have_dst[0] = true;
+		s->dst[0] = cfg->rtp;
 	}
 	if (moved || !sa_eq(&prev->rtcp, &cfg->rtcp) || prev->rtcp_mux != cfg->rtcp_mux) {
 		s->have_dst[1] = false;

@@ -263,6 +263,35 @@ START_TEST(test_relay_reattaches_when_a_side_moves_to_a_new_port)
 }
 END_TEST
 
+START_TEST(test_relay_hold_with_zero_address_and_resume_restore_the_flow)
+{
+	uint8_t pkt[200], got[256];
+	struct pair p;
+
+	pair_open(&p);
+	flow(&p, p.a, 0, p.b, 1, 3);
+	flow(&p, p.b, 1, p.a, 1, 3);
+	/* B holds the old way: c=0.0.0.0, sendonly; nothing is sent to it */
+	ck_assert_int_eq(media_sockaddr(&p.cfg.side[1].rtp, "0.0.0.0", 0), 0);
+	ck_assert_int_eq(p.cfg.side[1].rtp.ss_family, AF_UNSPEC);
+	p.cfg.side[1].dir = MEDIA_DIR_SENDONLY;
+	p.cfg.side[0].dir = MEDIA_DIR_RECVONLY;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	send_to(p.a, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, 4, 0x1234));
+	ck_assert_int_lt(recv_within(p.b, got, sizeof(got), 100, NULL), 0);
+	/* music on hold from B still reaches A */
+	flow(&p, p.b, 1, p.a, 4, 3);
+	/* resume: B's same address again, both ways at once */
+	side_at(&p.cfg.side[1], "127.0.0.21", p.pb);
+	p.cfg.side[0].dir = MEDIA_DIR_SENDRECV;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	flow(&p, p.a, 0, p.b, 5, 3);
+	flow(&p, p.b, 1, p.a, 7, 3);
+	end_call(&p);
+	pair_close(&p);
+}
+END_TEST
+
 START_TEST(test_relay_latches_to_the_first_source_and_drops_others)
 {
 	const struct media_event *ev;
@@ -790,6 +819,7 @@ static Suite *relay_suite(void)
 	tcase_add_test(tc, test_relay_flows_both_ways_and_reports_stats);
 	tcase_add_test(tc, test_relay_counts_lost_packets_from_sequence_gaps);
 	tcase_add_test(tc, test_relay_reattaches_when_a_side_moves_to_a_new_port);
+	tcase_add_test(tc, test_relay_hold_with_zero_address_and_resume_restore_the_flow);
 	tcase_add_test(tc, test_relay_latches_to_the_first_source_and_drops_others);
 	tcase_add_test(tc, test_relay_strict_mode_accepts_only_the_sdp_address);
 	tcase_add_test(tc, test_relay_ssrc_mode_relatches_on_a_new_ssrc);
