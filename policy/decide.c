@@ -178,7 +178,8 @@ static void trace_attempt(struct policy_decision *d, unsigned i)
 		       (long long)a->route->id, a->route->prefix, a->route->priority,
 		       a->route->weight, a->trunk->name, a->ruri_user);
 	for (unsigned k = 0; k < a->n_targets && len > 0 && (size_t)len < sizeof(line); k++)
-		len += snprintf(line + len, sizeof(line) - (size_t)len, " %s:%u/%s",
+		len += snprintf(line + len, sizeof(line) - (size_t)len,
+				strchr(a->targets[k]->host, ':') ? " [%s]:%u/%s" : " %s:%u/%s",
 				a->targets[k]->host, a->targets[k]->port,
 				policy_transport_name(a->targets[k]->tp));
 	policy_trace(d->trace, d->trace_size, "%s", line);

@@ -61,6 +61,78 @@ static void split_endpoint(char *s, char **host, char **port, char **tp)
 	*host = s;
 }
 
+/* a decimal number in [0, max]; false if s is anything else */
+static bool parse_uint(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return !*end && !errno && *v <= max;
+}
+
+/* "target=HOST[:PORT][/tp][;priority=N][;weight=N]": the target is
+ * updated if the trunk has it already (same host, port and transport),
+ * else added; priority and weight keep their value (or the schema's
+ * default, 0 and 1) when not given */
+static char *target_sql(char *val, const char *where, int *err)
+{
+	char *params = strchr(val, ';'), *host, *port, *tp, *set = NULL, *sql;
+	unsigned long prio = 0, weight = 1, portn = 5060;
+	bool has_prio = false, has_weight = false;
+
+	if (params)
+		*params++ = '\0';
+	while (params) {
+		char *next = strchr(params, ';'), *eq;
+
+		if (next)
+			*next++ = '\0';
+		eq = strchr(params, '=');
+		if (strncmp(params, "priority=", 9) == 0) {
+			if (!parse_uint(eq + 1, INT32_MAX, &prio)) {
+				*err = tool_fail("target priority \"%s\" is not a number", eq + 1);
+				return NULL;
+			}
+			has_prio = true;
+		} else if (strncmp(params, "weight=", 7) == 0) {
+			if (!parse_uint(eq + 1, INT32_MAX, &weight)) {
+				*err = tool_fail("target weight \"%s\" is not a number", eq + 1);
+				return NULL;
+			}
+			has_weight = true;
+		} else {
+			*err = tool_fail("target parameter \"%s\": priority=N or weight=N", params);
+			return NULL;
+		}
+		params = next;
+	}
+	split_endpoint(val, &host, &port, &tp);
+	if (port && !parse_uint(port, 65535, &portn)) {
+		*err = tool_fail("target port \"%s\" is not a number", port);
+		return NULL;
+	}
+	if (tp && strcmp(tp, "any") == 0) {
+		*err = tool_fail("a target needs a transport: udp, tcp or tls");
+		return NULL;
+	}
+	if (has_prio)
+		set = sqlite3_mprintf("priority = %lu", prio);
+	if (has_weight)
+		set = append(set, sqlite3_mprintf("%sweight = %lu", set ? ", " : "", weight));
+	sql = set ? sqlite3_mprintf("UPDATE trunk_target SET %s WHERE trunk_id = (SELECT id "
+		"FROM trunk WHERE %s) AND host = %Q AND port = %lu AND transport = %Q;", set,
+		where, host, portn, tp ? tp : "udp") : NULL;
+	sqlite3_free(set);
+	return append(sql, sqlite3_mprintf("INSERT INTO trunk_target (trunk_id, host, port, "
+		"transport, priority, weight) SELECT t.id, %Q, %lu, %Q, %lu, %lu FROM trunk t "
+		"WHERE t.id = (SELECT id FROM trunk WHERE %s) AND NOT EXISTS (SELECT 1 FROM trunk_target WHERE trunk_id = t.id AND "
+		"host = %Q AND port = %lu AND transport = %Q);", host, portn, tp ? tp : "udp",
+		prio, weight, where, host, portn, tp ? tp : "udp"));
+}
+
 static char *kv_sql(struct db *db, const char *table, const char *where, int argc, char **argv,
 		    int *err)
 {
@@ -84,16 +156,19 @@ static char *kv_sql(struct db *db, const char *table, const char *where, int arg
 				*err = ENOMEM;
 				break;
 			}
-			split_endpoint(val, &host, &port, &tp);
-			if (key[0] == 's')
+			if (key[0] == 't') {
+				sql = append(sql, target_sql(val, where, err));
+			} else if (strchr(val, ';')) {
+				*err = tool_fail("source=%s: a source takes no ;parameters", eq + 1);
+			} else {
+				split_endpoint(val, &host, &port, &tp);
 				sql = append(sql, sqlite3_mprintf("INSERT INTO trunk_source (trunk_id, "
 					"address, port, transport) SELECT id, %Q, %d, %Q FROM trunk "
 					"WHERE %s;", host, port ? atoi(port) : 0, tp ? tp : "any", where));
-			else
-				sql = append(sql, sqlite3_mprintf("INSERT INTO trunk_target (trunk_id, "
-					"host, port, transport) SELECT id, %Q, %d, %Q FROM trunk "
-					"WHERE %s;", host, port ? atoi(port) : 5060, tp ? tp : "udp", where));
+			}
 			free(val);
+			if (*err)
+				break;
 			continue;
 		}
 		if (!is_column(db, table, key)) {
@@ -158,7 +233,8 @@ int tool_trunk(struct db *db, int argc, char **argv)
 			"(SELECT group_concat(address || CASE port WHEN 0 THEN '' ELSE ':' || port END "
 			"|| CASE transport WHEN 'any' THEN '' ELSE '/' || transport END, ' ') "
 			"FROM trunk_source WHERE trunk_id = t.id) AS sources, "
-			"(SELECT group_concat(host || ':' || port || '/' || transport || ' p' || priority "
+			"(SELECT group_concat(CASE WHEN instr(host, ':') THEN '[' || host || ']' ELSE host END "
+			"|| ':' || port || '/' || transport || ' p' || priority "
 			"|| ' w' || weight, ' ') FROM trunk_target WHERE trunk_id = t.id) AS targets, "
 			"max_calls_in, max_calls_out, max_calls, cps, media_mode "
 			"FROM trunk t LEFT JOIN zone z ON z.id = t.zone_id ORDER BY t.name");
