@@ -16,6 +16,7 @@
 #define MEDIA_BATCH 32		/* datagrams per recvmmsg/sendmmsg */
 #define MEDIA_PKT_MAX 2048	/* a datagram plus room for the SRTP trailer */
 #define MEDIA_ZONES_MAX 8
+#define MEDIA_OLD_SOURCE_MS 2000	/* a re-attached side's old address is refused this long */
 
 struct media_zone {
 	char name[32];
@@ -41,6 +42,7 @@ struct rside {
 	uint32_t latch_ssrc;
 	struct sockaddr_storage old;	/* the address before a re-attach */
 	bool have_old;
+	uint64_t old_until_ms;
 	struct media_srtp *rx, *tx;	/* per key; libsrtp keeps one stream per SSRC */
 	struct media_rtp_src src;	/* RFC 3550 state of what it sends */
 	struct media_rx_stats stats;

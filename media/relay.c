@@ -183,6 +183,7 @@ static void side_update(struct rside *s, const struct media_side *cfg)
 		if (s->latched && !sa_eq(&s->dst[0], &cfg->rtp)) {
 			s->old = s->dst[0];
 			s->have_old = true;
+			s->old_until_ms = media_now_ms() + MEDIA_OLD_SOURCE_MS;
 		}
 		s->latched = false;
 		s->have_dst[0] = true;
@@ -286,8 +287,12 @@ static void flush_send(struct media_thread *th, struct rside *from)
 enum verdict { DROP, ACCEPT, LATCH };
 
 static enum verdict check_source(struct rside *s, const struct sockaddr_storage *from, bool rtcp,
-				 uint32_t ssrc)
+				 uint32_t ssrc, uint64_t now_ms)
 {
+	/* the old address is refused for a while only: a peer that keeps
+	 * sending from there (a NAT mapping that did not move) is not cut off */
+	if (s->have_old && now_ms >= s->old_until_ms)
+		s->have_old = false;
 	if (rtcp) {
 		/* RTCP: the peer's IP is enough; its port is learnt below */
 		if (s->latched || s->have_dst[0])
@@ -350,7 +355,7 @@ static void relay_one(struct media_thread *th, struct rside *s, uint8_t *p, size
 		return;
 	}
 	ssrc = rd32(p + (rtcp ? 4 : 8));
-	v = check_source(s, from, rtcp, ssrc);
+	v = check_source(s, from, rtcp, ssrc, now_us / 1000u);
 	if (v == DROP) {
 		s->stats.unexpected_source++;
 		return;

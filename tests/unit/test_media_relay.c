@@ -292,6 +292,31 @@ START_TEST(test_relay_hold_with_zero_address_and_resume_restore_the_flow)
 }
 END_TEST
 
+START_TEST(test_relay_old_address_is_refused_only_for_a_while)
+{
+	uint8_t pkt[200], got[256];
+	struct pair p;
+	uint16_t nb;
+	int b2;
+
+	pair_open(&p);
+	flow(&p, p.b, 1, p.a, 1, 2);
+	/* B's SDP moves, but B goes on sending from where it was */
+	b2 = peer("127.0.0.21", &nb);
+	side_at(&p.cfg.side[1], "127.0.0.21", nb);
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, rtp(pkt, 0, 3, 0x1235));
+	ck_assert_int_lt(recv_within(p.a, got, sizeof(got), 100, NULL), 0);
+	usleep(2100000);
+	/* after the grace time it is latched again rather than cut off */
+	flow(&p, p.b, 1, p.a, 4, 2);
+	flow(&p, p.a, 0, p.b, 1, 2);
+	end_call(&p);
+	close(b2);
+	pair_close(&p);
+}
+END_TEST
+
 START_TEST(test_relay_latches_to_the_first_source_and_drops_others)
 {
 	const struct media_event *ev;
@@ -820,6 +845,7 @@ static Suite *relay_suite(void)
 	tcase_add_test(tc, test_relay_counts_lost_packets_from_sequence_gaps);
 	tcase_add_test(tc, test_relay_reattaches_when_a_side_moves_to_a_new_port);
 	tcase_add_test(tc, test_relay_hold_with_zero_address_and_resume_restore_the_flow);
+	tcase_add_test(tc, test_relay_old_address_is_refused_only_for_a_while);
 	tcase_add_test(tc, test_relay_latches_to_the_first_source_and_drops_others);
 	tcase_add_test(tc, test_relay_strict_mode_accepts_only_the_sdp_address);
 	tcase_add_test(tc, test_relay_ssrc_mode_relatches_on_a_new_ssrc);
