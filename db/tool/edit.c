@@ -222,10 +222,30 @@ static int print_rows(struct db *db, const char *q)
 	return rc == SQLITE_DONE ? 0 : tool_fail("%s", sqlite3_errmsg(db->sql));
 }
 
+/* a zone the operator did not ask to create: name the ones there are */
+static int unknown_zone(struct db *db, const char *zone)
+{
+	sqlite3_stmt *st;
+	char *known = NULL;
+
+	if (sqlite3_prepare_v2(db->sql, "SELECT name FROM zone ORDER BY name", -1, &st,
+			       NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			known = append(known, sqlite3_mprintf("%s%s", known ? ", " : "",
+							      sqlite3_column_text(st, 0)));
+		sqlite3_finalize(st);
+	}
+	tool_fail("unknown zone \"%s\"; known zones: %s (--new-zone creates a new one)", zone,
+		  known ? known : "none");
+	sqlite3_free(known);
+	return 1;
+}
+
 int tool_trunk(struct db *db, int argc, char **argv)
 {
 	char *sql = NULL, *where;
-	int err = 0;
+	bool new_zone = false;
+	int err = 0, n = 3;
 
 	/* argv: trunk SUB DB ... */
 	if (argc >= 3 && strcmp(argv[1], "list") == 0)
@@ -238,20 +258,33 @@ int tool_trunk(struct db *db, int argc, char **argv)
 			"|| ' w' || weight, ' ') FROM trunk_target WHERE trunk_id = t.id) AS targets, "
 			"max_calls_in, max_calls_out, max_calls, cps, media_mode "
 			"FROM trunk t LEFT JOIN zone z ON z.id = t.zone_id ORDER BY t.name");
+	/* trunk add: --new-zone may come anywhere after the database */
+	for (int i = 3; i < argc; i++) {
+		if (strcmp(argv[1], "add") == 0 && strcmp(argv[i], "--new-zone") == 0)
+			new_zone = true;
+		else
+			argv[n++] = argv[i];
+	}
+	argc = n < argc ? n : argc;
 	if (argc < 4)
 		return tool_fail("trunk %s: which trunk?", argc > 1 ? argv[1] : "");
 	if (strcmp(argv[1], "add") != 0 &&
 	    !lookup_id(db, sqlite3_mprintf("SELECT id FROM trunk WHERE name = %Q", argv[3])))
 		return tool_fail("no trunk \"%s\"", argv[3]);
+	if (strcmp(argv[1], "add") == 0) {
+		if (argc < 5)
+			return tool_fail("trunk add DB NAME ZONE [--new-zone] [KEY=VALUE ...]");
+		/* a mistyped zone would otherwise become a new zone silently */
+		if (!new_zone && !lookup_id(db, sqlite3_mprintf("SELECT id FROM zone WHERE "
+								 "name = %Q", argv[4])))
+			return unknown_zone(db, argv[4]);
+		if (new_zone)
+			sql = sqlite3_mprintf("INSERT OR IGNORE INTO zone (name) VALUES (%Q);", argv[4]);
+		sql = append(sql, sqlite3_mprintf("INSERT INTO trunk (name, zone_id) SELECT %Q, id "
+						  "FROM zone WHERE name = %Q;", argv[3], argv[4]));
+	}
 	where = sqlite3_mprintf("name = %Q", argv[3]);
 	if (strcmp(argv[1], "add") == 0) {
-		if (argc < 5) {
-			sqlite3_free(where);
-			return tool_fail("trunk add DB NAME ZONE [KEY=VALUE ...]");
-		}
-		sql = sqlite3_mprintf("INSERT OR IGNORE INTO zone (name) VALUES (%Q);"
-				      "INSERT INTO trunk (name, zone_id) SELECT %Q, id FROM zone "
-				      "WHERE name = %Q;", argv[4], argv[3], argv[4]);
 		sql = append(sql, kv_sql(db, "trunk", where, argc - 5, argv + 5, &err));
 	} else if (strcmp(argv[1], "set") == 0) {
 		sql = append(sql, kv_sql(db, "trunk", where, argc - 4, argv + 4, &err));

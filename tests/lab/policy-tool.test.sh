@@ -129,5 +129,29 @@ cp "$WORK/out" "$WORK/after.sql"
 run export "$WORK/before.db" --sql
 same "$WORK/out" "$WORK/after.sql" "refused edits changed nothing"
 
+# --- zones: a mistyped zone is refused, a new one only when asked
+cp "$DB" "$WORK/before.db"
+run trunk add "$DB" c3 extrenal source=192.0.2.30
+status 1 "trunk add with an unknown zone refused"
+error 'unknown zone "extrenal"; known zones: external, internal (--new-zone creates a new one)' \
+    "the error lists the known zones"
+run export "$DB" --sql
+cp "$WORK/out" "$WORK/after.sql"
+run export "$WORK/before.db" --sql
+same "$WORK/out" "$WORK/after.sql" "no zone and no trunk created"
+run trunk add "$DB" c3 partners --new-zone source=192.0.2.30
+status 0 "trunk add --new-zone"
+line "trunk c3: added" "trunk add --new-zone says so"
+run trunk add "$DB" c4 --new-zone partners source=192.0.2.40
+status 0 "--new-zone before the zone, the zone already there"
+run export "$DB" --csv zone
+line "3,partners" "the new zone, once"
+no_line "4,partners" "not a second time"
+run trunk list "$DB"
+has "c3	partners	192.0.2.30	" "c3 in zone partners"
+has "c4	partners	192.0.2.40	" "c4 in zone partners"
+run trunk set "$DB" c3 --new-zone max_calls=3
+status 1 "--new-zone is only for trunk add"
+
 echo "passed $PASS, failed $FAIL"
 [ "$FAIL" -eq 0 ]
