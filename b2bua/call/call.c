@@ -563,6 +563,71 @@ static void fork_kill(struct call *c, const struct sip_msg *resp)
 }
 
 static bool failover(struct call *c, uint16_t code);
+static int start_leg_b(struct call *c);
+
+/* the first Contact URI of a 3xx */
+static bool redirect_target(const struct sip_msg *resp, struct sip_addr *a)
+{
+	const struct sip_hdr *h = sip_msg_hdr(resp, SIP_HDR_CONTACT);
+	struct pl v;
+	size_t pos = 0;
+	int err;
+
+	return h && sip_value_next(&h->val, &pos, &v, &err) && !err && sip_addr_decode(a, &v) == 0 &&
+	       !a->star && (a->uri.scheme == SIP_SCHEME_SIP || a->uri.scheme == SIP_SCHEME_SIPS);
+}
+
+/* RFC 3261 8.1.3.4, done by us: leg B starts again towards the Contact of
+ * the 3xx, a bounded number of times */
+static bool redirect_follow(struct call *c, const struct sip_msg *resp)
+{
+	struct sip_addr a;
+	struct tp_dest d;
+	char uri[512], user[128];
+
+	if (c->redirects >= CALL_MAX_REDIRECTS || !redirect_target(resp, &a) ||
+	    a.uri_pl.l >= sizeof(uri))
+		return false;
+	pl_strcpy(&a.uri_pl, uri, sizeof(uri));
+	if (dlg_uri_dest(uri, c->route.dest.tp, &d))
+		return false;
+	c->redirects++;
+	d.listener = c->route.out_listener;
+	c->route.dest = d;
+	snprintf(c->route.ruri, sizeof(c->route.ruri), "%s", uri);
+	pl_strcpy(&a.uri.user, user, sizeof(user));
+	log_info(c->id, "leg B redirected (%u) to %s", resp->scode, uri);
+	tsx_detach(c->b_ict);
+	c->b_ict = NULL;
+	table_del(c->mgr, c, LEG_B);
+	dlg_free(&c->leg[LEG_B]);
+	memset(&c->guard, 0, sizeof(c->guard));
+	c->b_rseq_set = false;
+	c->attempts++;
+	snprintf(c->failover, sizeof(c->failover), "%u redirect", resp->scode);
+	int st = start_leg_b(c);
+	if (st) {
+		call_respond(c, LEG_A, c->a_ist, c->a_invite, (uint16_t)st, NULL, NULL, false, NULL,
+			     NULL, NULL);
+		call_end(c, "redirect could not start leg B");
+	}
+	return true;
+}
+
+/* the redirect for leg A: the new user at our own address on leg A's zone,
+ * so the caller comes back to us and nothing of the inside shows */
+static bool redirect_contact(struct call *c, const struct sip_msg *resp, char *buf, size_t size)
+{
+	struct sip_addr a;
+	char user[128];
+	const char *host = c->leg[LEG_A].via_host;
+
+	if (!redirect_target(resp, &a) || !a.uri.user.l || a.uri.user.l >= sizeof(user))
+		return false;
+	pl_strcpy(&a.uri.user, user, sizeof(user));
+	snprintf(buf, size, "Contact: <sip:%s@%s:%u>\r\n", user, host, c->leg[LEG_A].via_port);
+	return true;
+}
 
 static void prack_b(struct call *c, uint32_t rseq)
 {
@@ -743,11 +808,17 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 	pl_strcpy(&resp->reason, reason, sizeof(reason));
 	uint16_t out = code;
 	const char *why = reason[0] ? reason : NULL;
-	if (code >= 300 && code < 400) {
-		/* following redirects is not implemented: the inside Contact
-		 * must not reach the caller either */
-		out = 480;
-		why = "Redirection Not Followed";
+	char extra[600] = "";
+	if (code >= 300 && code < 400 && !c->cancelled) {
+		if (c->route.on_3xx == CALL_3XX_FOLLOW && redirect_follow(c, resp))
+			return;
+		if (c->route.on_3xx == CALL_3XX_PASS && redirect_contact(c, resp, extra, sizeof(extra))) {
+			/* the caller gets the redirect, pointing back at us */
+		} else {
+			/* the inside Contact must not reach the caller */
+			out = 480;
+			why = "Redirection Not Followed";
+		}
 	} else if (code == 401 || code == 407) {
 		/* the credentials are ours to give, not the caller's */
 		out = 403;
@@ -759,8 +830,9 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 		return;
 	log_info(c->id, "leg B failed %u, leg A gets %u", code, out);
 	if (!c->a_final)
-		call_respond(c, LEG_A, c->a_ist, c->a_invite, out, why, out == code ? resp : NULL,
-			     false, NULL, NULL, NULL);
+		call_respond(c, LEG_A, c->a_ist, c->a_invite, out, why,
+			     out == code && !extra[0] ? resp : NULL, false, NULL, NULL,
+			     extra[0] ? extra : NULL);
 	call_end(c, "failed");
 }
 

@@ -20,6 +20,13 @@ struct tsx;
 struct tsx_layer;
 struct call_mgr;
 
+/* what a 3xx from leg B does */
+enum call_on_3xx {
+	CALL_3XX_FAILOVER = 0,	/* a failure: the next route if its codes say so */
+	CALL_3XX_FOLLOW,	/* leg B starts again towards the Contact (bounded) */
+	CALL_3XX_PASS,		/* leg A gets the 3xx, its Contact pointing at us */
+};
+
 /* Where a new call goes: the answer of the routing policy, as a value. */
 struct call_route {
 	uint16_t status;		/* 0: go; otherwise refuse with it */
@@ -33,6 +40,7 @@ struct call_route {
 	char from_uri[512];		/* URI of our From on leg B */
 	char to_uri[512];		/* URI of the To on leg B */
 	int64_t route_id;		/* the policy's route, for the CDR (0: none) */
+	enum call_on_3xx on_3xx;
 	unsigned max_duration;		/* seconds, 0: none */
 	unsigned failover_timeout;	/* seconds until leg B must ring or answer
 					 * (a provisional above 100, or a final

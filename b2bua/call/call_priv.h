@@ -10,6 +10,7 @@
 #include "call/topo.h"
 
 enum { LEG_A = 0, LEG_B = 1 };
+enum { CALL_MAX_REDIRECTS = 3 };
 
 #define OTHER(leg) (1 - (leg))
 
@@ -80,6 +81,7 @@ struct call {
 	bool cancelled;
 	bool b_answered;
 	bool a_offer;			/* leg A's INVITE carried the offer */
+	unsigned redirects;		/* 3xx followed so far */
 	uint32_t b_rseq;		/* the last reliable provisional of leg B */
 	bool b_rseq_set;
 	struct call_media *media;	/* NULL until SDP is seen */

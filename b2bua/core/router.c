@@ -307,6 +307,8 @@ static int fill_attempt(struct router *r, struct route_hold *h, unsigned ai, uns
 	h->attempt = ai;
 	h->target = ti;
 	out->route_id = at->route ? at->route->id : 0;
+	out->on_3xx = at->trunk->on_3xx == POLICY_3XX_FOLLOW ? CALL_3XX_FOLLOW :
+		      at->trunk->on_3xx == POLICY_3XX_PASS ? CALL_3XX_PASS : CALL_3XX_FAILOVER;
 	out->failover_timeout = at->route ? at->route->failover_timeout : 0;
 	out->max_duration = at->trunk->max_duration;
 	if (h->in->max_duration && (!out->max_duration || h->in->max_duration < out->max_duration))
