@@ -115,6 +115,7 @@ static int run(struct db *db, const struct explain_args *a)
 	struct policy_snapshot *s;
 	const struct policy_trunk *from = NULL;
 	struct policy_decision d;
+	struct sockaddr_storage ss;
 	char err[DB_ERR_MAX] = "", trace[8192];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -123,21 +124,23 @@ static int run(struct db *db, const struct explain_args *a)
 	if (a->at && (e = parse_at(a->at, a->tz, &now)))
 		return tool_fail(e == ENOENT ? "unknown time zone \"%s\"" : "--at \"%s\" is not "
 				 "YYYY-MM-DD HH:MM", e == ENOENT ? a->tz : a->at);
+	if (a->source && parse_source(a->source, &ss))
+		return tool_fail("--source \"%s\" is not ADDR[:PORT]", a->source);
 	e = db_snapshot_load(db, &s, err, sizeof(err));
 	if (e)
 		return tool_fail("policy refused: %s", err[0] ? err : strerror(e));
+	/* errors come before any output */
+	if (a->trunk && !(from = policy_trunk_by_name(s, a->trunk))) {
+		policy_snapshot_unref(s);
+		return tool_fail("no trunk \"%s\"", a->trunk);
+	}
 	gmtime_r(&now, &tm);
 	printf("time: %04d-%02d-%02d %02d:%02d UTC%s%s\n", tm.tm_year + 1900, tm.tm_mon + 1,
 	       tm.tm_mday, tm.tm_hour, tm.tm_min, a->tz ? ", given in " : "", a->tz ? a->tz : "");
 	if (a->source) {
-		struct sockaddr_storage ss;
 		enum policy_transport tp = POLICY_TP_UDP;
 		const char *why;
 
-		if (parse_source(a->source, &ss)) {
-			policy_snapshot_unref(s);
-			return tool_fail("--source \"%s\" is not ADDR[:PORT]", a->source);
-		}
 		if (a->transport)
 			tp = strcmp(a->transport, "tcp") == 0 ? POLICY_TP_TCP
 				: strcmp(a->transport, "tls") == 0 ? POLICY_TP_TLS : POLICY_TP_UDP;
@@ -149,12 +152,6 @@ static int run(struct db *db, const struct explain_args *a)
 		from = policy_trunk_match(s, &ss, tp);
 		printf("source %s/%s: %s%s\n", a->source, policy_transport_name(tp),
 		       from ? "trunk " : "no trunk matches", from ? from->name : "");
-	} else {
-		from = policy_trunk_by_name(s, a->trunk);
-		if (!from) {
-			policy_snapshot_unref(s);
-			return tool_fail("no trunk \"%s\"", a->trunk);
-		}
 	}
 	memset(&d, 0, sizeof(d));
 	trace[0] = '\0';

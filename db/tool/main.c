@@ -113,9 +113,13 @@ int main(int argc, char **argv)
 	int i = 2, rc, e, v;
 
 	log_set_level(LOG_LVL_WARN);
-	if (argc < 3 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		fputs(usage, argc < 3 ? stderr : stdout);
-		return argc < 3 ? 2 : 0;
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc < 3) {
+		fputs(usage, stderr);
+		return 2;
 	}
 	cmd = argv[1];
 	/* "trunk list DB": the subcommand comes before the database */

@@ -143,14 +143,19 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-/* one CSV record into SQL values; returns the position after it */
+/* one CSV record into SQL values; returns the position after it.  A
+ * record has one field more than it has separators, so a trailing comma
+ * ends with an empty (NULL) field; an empty line gives no values. */
 static const char *csv_record(const char *p, char **values, bool header)
 {
-	while (*p && *p != '\n') {
+	if (*p == '\r' && p[1] == '\n')
+		p++;
+	if (*p == '\n')
+		return p + 1;
+	for (;;) {
 		char *field = NULL;
-		bool quoted = *p == '"', empty;
 
-		if (quoted) {
+		if (*p == '"') {
 			const char *s = ++p;
 			char *tmp = malloc(strlen(s) + 1), *o = tmp;
 
@@ -168,11 +173,9 @@ static const char *csv_record(const char *p, char **values, bool header)
 			free(tmp);
 		} else {
 			size_t len = strcspn(p, ",\r\n");
-
 			char *raw = sqlite3_mprintf("%.*s", (int)len, p);
 
-			empty = len == 0;
-			field = empty ? sqlite3_mprintf("NULL")
+			field = len == 0 ? sqlite3_mprintf("NULL")
 				: sqlite3_mprintf(header ? "\"%w\"" : "%Q", raw);
 			sqlite3_free(raw);
 			p += len;
@@ -184,11 +187,12 @@ static const char *csv_record(const char *p, char **values, bool header)
 			sqlite3_free(old);
 		}
 		sqlite3_free(field);
-		if (*p == ',')
-			p++;
-		if (*p == '\r')
-			p++;
+		if (*p != ',')
+			break;
+		p++;
 	}
+	if (*p == '\r')
+		p++;
 	return *p == '\n' ? p + 1 : p;
 }
 
