@@ -97,6 +97,22 @@ void call_mgr_set_router(struct call_mgr *m, call_route_h *route, call_route_don
 	m->env.route_arg = arg;
 }
 
+/* keeps what the rest of the call needs of its route, and frees the rest
+ * (memory per established call) */
+void call_route_keep(struct call *c)
+{
+	struct call_route *r = c->route;
+
+	if (!r)
+		return;
+	c->route_handle = r->handle;
+	c->route_id = r->route_id;
+	snprintf(c->trunk_in, sizeof(c->trunk_in), "%s", r->trunk_in);
+	snprintf(c->trunk_out, sizeof(c->trunk_out), "%s", r->trunk_out);
+	free(r);
+	c->route = NULL;
+}
+
 void call_mgr_set_cdr(struct call_mgr *m, struct db_cdr_writer *cdr)
 {
 	m->env.cdr = cdr;
@@ -126,8 +142,10 @@ static void call_free(struct call *c)
 	tsx_detach(c->a_ist);
 	tsx_detach(c->b_ict);
 	sip_msg_free(c->a_invite);
+	if (c->route)
+		call_route_keep(c);
 	if (c->routed && m->env.route_done)
-		m->env.route_done(&c->route, m->env.route_arg);
+		m->env.route_done(c->route_handle, m->env.route_arg);
 	free(c->users);
 	free(c);
 }
@@ -212,9 +230,10 @@ static void cdr_make(struct call *c)
 	snprintf(cdr->leg_a, sizeof(cdr->leg_a), "%s", c->leg[LEG_A].ltag ? c->leg[LEG_A].ltag : "");
 	snprintf(cdr->leg_b, sizeof(cdr->leg_b), "%s",
 		 c->leg[LEG_B].callid ? c->leg[LEG_B].callid : "");
-	snprintf(cdr->from_trunk, sizeof(cdr->from_trunk), "%s", c->route.trunk_in);
-	snprintf(cdr->to_trunk, sizeof(cdr->to_trunk), "%s", c->route.trunk_out);
-	cdr->route_id = c->route.route_id;
+	call_route_keep(c);
+	snprintf(cdr->from_trunk, sizeof(cdr->from_trunk), "%s", c->trunk_in);
+	snprintf(cdr->to_trunk, sizeof(cdr->to_trunk), "%s", c->trunk_out);
+	cdr->route_id = c->route_id;
 	snprintf(cdr->failover, sizeof(cdr->failover), "%s", c->failover);
 	if (u) {
 		snprintf(cdr->ruri_user, sizeof(cdr->ruri_user), "%s", u);
@@ -278,6 +297,7 @@ void call_end(struct call *c, const char *why)
 		c->max_dur_on = false;
 	}
 	fo_stop(c);
+	call_st_free(c);
 	cdr_make(c);
 	call_media_free(c);
 	c->state = CALL_ENDED;
@@ -518,6 +538,7 @@ void call_got_ack(struct call *c, int leg, const struct sip_msg *ack)
 		c->state = CALL_CONFIRMED;
 		c->leg[LEG_A].state = DLG_CONFIRMED;
 		log_info(c->id, "call confirmed");
+		call_st_a_confirmed(c);
 	}
 	if (c->bye_after_ack[leg]) {
 		c->bye_after_ack[leg] = false;
@@ -589,12 +610,12 @@ static bool redirect_follow(struct call *c, const struct sip_msg *resp)
 	    a.uri_pl.l >= sizeof(uri))
 		return false;
 	pl_strcpy(&a.uri_pl, uri, sizeof(uri));
-	if (dlg_uri_dest(uri, c->route.dest.tp, &d))
+	if (dlg_uri_dest(uri, c->route->dest.tp, &d))
 		return false;
 	c->redirects++;
-	d.listener = c->route.out_listener;
-	c->route.dest = d;
-	snprintf(c->route.ruri, sizeof(c->route.ruri), "%s", uri);
+	d.listener = c->route->out_listener;
+	c->route->dest = d;
+	snprintf(c->route->ruri, sizeof(c->route->ruri), "%s", uri);
 	pl_strcpy(&a.uri.user, user, sizeof(user));
 	log_info(c->id, "leg B redirected (%u) to %s", resp->scode, uri);
 	tsx_detach(c->b_ict);
@@ -654,7 +675,7 @@ static void fo_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	c->fo_on = false;
-	log_info(c->id, "leg B gave no answer within %us", c->route.failover_timeout);
+	log_info(c->id, "leg B gave no answer within %us", c->route->failover_timeout);
 	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, bye_resp_h, NULL) == 0)
 		tsx_detach(cancel);
 	if (failover(c, 408))
@@ -745,10 +766,14 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 		c->mgr->stats.answered++;
 		c->answer_time = wall_now();
 		if (c->mgr->env.route_next)
-			c->mgr->env.route_next(&c->route, 0, c->mgr->env.route_arg);
+			c->mgr->env.route_next(c->route, 0, c->mgr->env.route_arg);
 		struct pl ctype = PL("application/sdp"), body = pl_make(sdp, sdp_len);
+		char st_hdrs[128];
+		call_st_b_answered(c, resp);
+		call_st_a_headers(c, c->a_invite, st_hdrs, sizeof(st_hdrs));
 		int rerr = call_respond(c, LEG_A, c->a_ist, c->a_invite, code, NULL, resp, true,
-					sdp ? &ctype : NULL, sdp ? &body : NULL, NULL);
+					sdp ? &ctype : NULL, sdp ? &body : NULL,
+					st_hdrs[0] ? st_hdrs : NULL);
 		free(sdp);
 		if (rerr) {
 			call_end(c, "cannot answer leg A");
@@ -756,12 +781,13 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 		}
 		c->state = CALL_ANSWERED;
 		call_ok_start(c, LEG_A, &c->a_reply);
-		if (c->route.max_duration) {
-			ev_timer_init(&c->max_dur, max_dur_cb, c->route.max_duration, 0);
+		if (c->route->max_duration) {
+			ev_timer_init(&c->max_dur, max_dur_cb, c->route->max_duration, 0);
 			c->max_dur.data = c;
 			ev_timer_start(c->mgr->env.loop, &c->max_dur);
 			c->max_dur_on = true;
 		}
+		call_route_keep(c);
 		log_info(c->id, "answered %u", code);
 		return;
 	}
@@ -810,9 +836,9 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 	const char *why = reason[0] ? reason : NULL;
 	char extra[600] = "";
 	if (code >= 300 && code < 400 && !c->cancelled) {
-		if (c->route.on_3xx == CALL_3XX_FOLLOW && redirect_follow(c, resp))
+		if (c->route->on_3xx == CALL_3XX_FOLLOW && redirect_follow(c, resp))
 			return;
-		if (c->route.on_3xx == CALL_3XX_PASS && redirect_contact(c, resp, extra, sizeof(extra))) {
+		if (c->route->on_3xx == CALL_3XX_PASS && redirect_contact(c, resp, extra, sizeof(extra))) {
 			/* the caller gets the redirect, pointing back at us */
 		} else {
 			/* the inside Contact must not reach the caller */
@@ -889,27 +915,27 @@ static int start_leg_b(struct call *c)
 	char branch[40];
 	int err;
 
-	c->listener[LEG_B] = c->route.out_listener;
+	c->listener[LEG_B] = c->route->out_listener;
 	if (listener_ip(m, c->listener[LEG_A], ip, sizeof(ip), &port_a, &zone_a) ||
-	    listener_ip(m, c->route.out_listener, ip, sizeof(ip), &port_b, &zone_b))
+	    listener_ip(m, c->route->out_listener, ip, sizeof(ip), &port_b, &zone_b))
 		return 500;
 	c->cross_zone = strcmp(zone_a, zone_b) != 0;
 	snprintf(c->our_ip[LEG_B], sizeof(c->our_ip[LEG_B]), "%s", ip);
 	snprintf(via_host, sizeof(via_host), strchr(ip, ':') ? "[%s]" : "%s", ip);
 	snprintf(contact, sizeof(contact), "<sip:%s:%u>", via_host, port_b);
 	if (req->from.dname.l)
-		snprintf(luri, sizeof(luri), "%.*s <%s>", PL_FMT(req->from.dname), c->route.from_uri);
+		snprintf(luri, sizeof(luri), "%.*s <%s>", PL_FMT(req->from.dname), c->route->from_uri);
 	else
-		snprintf(luri, sizeof(luri), "<%s>", c->route.from_uri);
+		snprintf(luri, sizeof(luri), "<%s>", c->route->from_uri);
 	if (req->to.dname.l)
-		snprintf(ruri, sizeof(ruri), "%.*s <%s>", PL_FMT(req->to.dname), c->route.to_uri);
+		snprintf(ruri, sizeof(ruri), "%.*s <%s>", PL_FMT(req->to.dname), c->route->to_uri);
 	else
-		snprintf(ruri, sizeof(ruri), "<%s>", c->route.to_uri);
-	if (dlg_new_uac(&c->leg[LEG_B], luri, ruri, c->route.ruri, contact, via_host, port_b,
-			&c->route.dest))
+		snprintf(ruri, sizeof(ruri), "<%s>", c->route->to_uri);
+	if (dlg_new_uac(&c->leg[LEG_B], luri, ruri, c->route->ruri, contact, via_host, port_b,
+			&c->route->dest))
 		return 500;
 	table_add(m, c, LEG_B);
-	sa_ip_fmt(&c->route.dest.addr, c->peer_ip[LEG_B], sizeof(c->peer_ip[LEG_B]));
+	sa_ip_fmt(&c->route->dest.addr, c->peer_ip[LEG_B], sizeof(c->peer_ip[LEG_B]));
 	guard_init(c);
 
 	if (mbw_init(&w, 256))
@@ -921,7 +947,12 @@ static int start_leg_b(struct call *c)
 	 * leg A supports (not with a late offer: the PRACK would owe an
 	 * answer that only leg A could give) */
 	if (topo_has_sdp(req))
-		mbw_puts(&w, "Supported: 100rel\r\n");
+		mbw_puts(&w, c->route->session_timer_out ? "Supported: 100rel, timer\r\n" :
+							  "Supported: 100rel\r\n");
+	else if (c->route->session_timer_out)
+		mbw_puts(&w, "Supported: timer\r\n");
+	if (c->route->session_timer_out)
+		mbw_printf(&w, "Session-Expires: %u\r\n", c->route->session_timer_out);
 	if (mbw_finish(&w, &extra))
 		return 500;
 	/* leg A's offer crosses only as SDP written from our own state */
@@ -943,15 +974,15 @@ static int start_leg_b(struct call *c)
 	if (err)
 		return 500;
 	c->b_inv_cseq = c->leg[LEG_B].lcseq;
-	log_info(c->id, "leg B to trunk %s (%s): Call-ID %s", c->route.trunk_out, c->route.ruri,
+	log_info(c->id, "leg B to trunk %s (%s): Call-ID %s", c->route->trunk_out, c->route->ruri,
 		 c->leg[LEG_B].callid);
 	err = call_send_request(c, LEG_B, mb, &c->b_ict, b_invite_resp, c);
 	mbuf_unref(mb);
 	if (err)
 		return 503;
 	fo_stop(c);
-	if (c->route.failover_timeout) {
-		ev_timer_init(&c->fo_tmr, fo_cb, c->route.failover_timeout, 0);
+	if (c->route->failover_timeout) {
+		ev_timer_init(&c->fo_tmr, fo_cb, c->route->failover_timeout, 0);
 		c->fo_tmr.data = c;
 		ev_timer_start(m->env.loop, &c->fo_tmr);
 		c->fo_on = true;
@@ -965,12 +996,12 @@ static bool failover(struct call *c, uint16_t code)
 	struct call_mgr *m = c->mgr;
 
 	if (c->cancelled || !m->env.route_next ||
-	    m->env.route_next(&c->route, code, m->env.route_arg))
+	    m->env.route_next(c->route, code, m->env.route_arg))
 		return false;
-	snprintf(c->failover, sizeof(c->failover), "%u from trunk %s", code, c->route.trunk_out);
+	snprintf(c->failover, sizeof(c->failover), "%u from trunk %s", code, c->route->trunk_out);
 	c->attempts++;
 	c->b_rseq_set = false;
-	log_info(c->id, "leg B failed %u: failing over to trunk %s", code, c->route.trunk_out);
+	log_info(c->id, "leg B failed %u: failing over to trunk %s", code, c->route->trunk_out);
 	tsx_detach(c->b_ict);
 	c->b_ict = NULL;
 	table_del(m, c, LEG_B);
@@ -1053,21 +1084,27 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 	pl_strcpy(&req->via.branch, c->a_branch, sizeof(c->a_branch));
 
 	/* where it goes */
-	err = m->env.route(req, rx->listener, &c->route, m->env.route_arg);
+	c->route = calloc(1, sizeof(*c->route));
+	if (!c->route) {
+		call_respond(c, LEG_A, st, req, 500, NULL, NULL, false, NULL, NULL, NULL);
+		call_end(c, "out of memory");
+		return;
+	}
+	err = m->env.route(req, rx->listener, c->route, m->env.route_arg);
 	if (err) {
 		call_respond(c, LEG_A, st, req, 500, "Routing Failed", NULL, false, NULL, NULL, NULL);
 		call_end(c, "routing error");
 		return;
 	}
 	c->routed = true;
-	if (c->route.status) {
-		log_info(c->id, "refused %u %s (trunk %s)", c->route.status, c->route.reason,
-			 c->route.trunk_in[0] ? c->route.trunk_in : "none");
+	if (c->route->status) {
+		log_info(c->id, "refused %u %s (trunk %s)", c->route->status, c->route->reason,
+			 c->route->trunk_in[0] ? c->route->trunk_in : "none");
 		char retry[48] = "";
-		if (c->route.retry_after)
-			snprintf(retry, sizeof(retry), "Retry-After: %u\r\n", c->route.retry_after);
-		call_respond(c, LEG_A, st, req, c->route.status,
-			     c->route.reason[0] ? c->route.reason : NULL, NULL, false, NULL, NULL,
+		if (c->route->retry_after)
+			snprintf(retry, sizeof(retry), "Retry-After: %u\r\n", c->route->retry_after);
+		call_respond(c, LEG_A, st, req, c->route->status,
+			     c->route->reason[0] ? c->route->reason : NULL, NULL, false, NULL, NULL,
 			     retry[0] ? retry : NULL);
 		call_end(c, "refused by policy");
 		return;

@@ -42,6 +42,8 @@ struct call_route {
 	int64_t route_id;		/* the policy's route, for the CDR (0: none) */
 	enum call_on_3xx on_3xx;
 	unsigned max_duration;		/* seconds, 0: none */
+	unsigned session_timer_in;	/* RFC 4028 interval on leg A, 0: none unless asked */
+	unsigned session_timer_out;	/* asked for on leg B, 0: none */
 	unsigned failover_timeout;	/* seconds until leg B must ring or answer
 					 * (a provisional above 100, or a final
 					 * response) before the next route; 0: none */
@@ -53,7 +55,7 @@ struct call_route {
 typedef int (call_route_h)(const struct sip_msg *invite, unsigned in_listener,
 			   struct call_route *out, void *arg);
 /* The call that was routed is over (admission slots can be released). */
-typedef void (call_route_done_h)(const struct call_route *route, void *arg);
+typedef void (call_route_done_h)(void *handle, void *arg);
 /* Leg B failed with code (408 for a timeout, 503 for a transport error):
  * returns 0 with route rewritten for the next attempt when the policy says
  * to fail over, ENOENT otherwise.  code 0 says the call was answered: no

@@ -50,6 +50,15 @@ struct leg_ack {
 	struct mbuf *ack;	/* the last ACK sent, for 2xx retransmissions */
 };
 
+/* RFC 4028 on one leg */
+struct leg_st {
+	uint32_t interval;	/* seconds; 0: no session timer on this leg */
+	bool we_refresh;
+	bool on;
+	ev_timer tmr;
+	struct tsx *ct;		/* our last refresh */
+};
+
 struct call_entry {
 	struct call_entry *next;
 	struct call *call;
@@ -89,10 +98,15 @@ struct call {
 	struct leg_ok ok[2];
 	struct leg_ack ack[2];
 	struct relay *relays;
-	struct call_route route;
+	struct call_route *route;	/* while leg B is being set up; NULL after */
 	bool routed;			/* route_done owed */
+	/* what is kept of the route once the call is answered */
+	void *route_handle;
+	int64_t route_id;
+	char trunk_in[32], trunk_out[32];
 	ev_timer max_dur;		/* the trunks' maximum call duration */
 	bool max_dur_on;
+	struct leg_st st[2];		/* session timers */
 	ev_timer fo_tmr;		/* the route's failover timeout */
 	bool fo_on;
 	/* for the CDR */
@@ -120,6 +134,7 @@ struct call_mgr {
 };
 
 /* call.c */
+void call_route_keep(struct call *c);
 struct call *call_find(struct call_mgr *m, const struct pl *callid, int leg);
 void call_end(struct call *c, const char *why);
 int call_send_request(struct call *c, int leg, struct mbuf *mb, struct tsx **ctp,
@@ -145,6 +160,17 @@ void call_media_links_free(struct call_mgr *m);
 struct db_cdr;
 void call_media_cdr(struct call *c, struct db_cdr *cdr);
 void call_cdr_submit(struct call_mgr *m, struct db_cdr *cdr);
+
+/* sesstimer.c */
+void call_st_b_answered(struct call *c, const struct sip_msg *resp);
+/* the Session-Expires (and Require) lines of our 2xx on leg A */
+void call_st_a_headers(struct call *c, const struct sip_msg *inv, char *buf, size_t size);
+void call_st_a_confirmed(struct call *c);
+/* an in-dialog request on leg with Session-Expires: the leg's session was
+ * refreshed; returns true when the leg has a session timer */
+bool call_st_refreshed(struct call *c, int leg, const struct sip_msg *req);
+void call_st_stop(struct call *c);
+void call_st_free(struct call *c);
 
 /* relay.c */
 void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,

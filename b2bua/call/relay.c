@@ -2,6 +2,7 @@
  * on the other leg with that leg's CSeq, route set and target, and their
  * responses carried back (re-INVITE, UPDATE, INFO, MESSAGE, NOTIFY). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +154,19 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 	}
 	d->rcseq = req->cseq.num;
 	d->rcseq_set = true;
+
+	/* RFC 4028: a refresh counts for its own leg only; an UPDATE without
+	 * a body is nothing but a refresh and is answered here */
+	if ((req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE) &&
+	    call_st_refreshed(c, leg, req) && req->method == SIP_METHOD_UPDATE && !req->body.l) {
+		char hdrs[96];
+		snprintf(hdrs, sizeof(hdrs), "Session-Expires: %u;refresher=%s\r\nRequire: timer\r\n",
+			 c->st[leg].interval,
+			 c->st[leg].we_refresh ? (leg == LEG_A ? "uas" : "uac") :
+						 (leg == LEG_A ? "uac" : "uas"));
+		call_respond(c, leg, st, req, 200, NULL, NULL, true, NULL, NULL, hdrs);
+		return;
+	}
 
 	switch (req->method) {
 	case SIP_METHOD_BYE:

@@ -311,6 +311,8 @@ static int fill_attempt(struct router *r, struct route_hold *h, unsigned ai, uns
 		      at->trunk->on_3xx == POLICY_3XX_PASS ? CALL_3XX_PASS : CALL_3XX_FAILOVER;
 	out->failover_timeout = at->route ? at->route->failover_timeout : 0;
 	out->max_duration = at->trunk->max_duration;
+	out->session_timer_in = h->in->session_timer;
+	out->session_timer_out = at->trunk->session_timer;
 	if (h->in->max_duration && (!out->max_duration || h->in->max_duration < out->max_duration))
 		out->max_duration = h->in->max_duration;
 	if (sa_from_ip(&out->dest.addr, tg->host, strlen(tg->host), tg->port ? tg->port : 5060))
@@ -433,8 +435,8 @@ int router_route_next(struct call_route *route, unsigned code, void *arg)
 	return ENOENT;
 }
 
-void router_route_done(const struct call_route *route, void *arg)
+void router_route_done(void *handle, void *arg)
 {
-	if (route->handle)
-		route_release(route->handle, arg);
+	if (handle)
+		route_release(handle, arg);
 }

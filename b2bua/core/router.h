@@ -28,7 +28,7 @@ bool router_has_policy(const struct router *r);
 /* for call_mgr_set_router() */
 int router_route(const struct sip_msg *invite, unsigned in_listener, struct call_route *out,
 		 void *arg);
-void router_route_done(const struct call_route *route, void *arg);
+void router_route_done(void *handle, void *arg);
 int router_route_next(struct call_route *route, unsigned code, void *arg);
 
 #endif
