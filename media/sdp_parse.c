@@ -21,7 +21,8 @@ static const struct {
 static bool is_ice(const struct media_str *name)
 {
 	/* RFC 8839: every ICE attribute; RFC 8842/5763 DTLS ones as well,
-	 * since we terminate the media and offer SDES only */
+	 * since we terminate the media and offer SDES only; and the lines that
+	 * name the peer's sources */
 	static const char *const names[] = {
 		"candidate", "remote-candidates", "end-of-candidates",
 		"fingerprint", "setup", "tls-id",
@@ -29,6 +30,11 @@ static bool is_ice(const struct media_str *name)
 	size_t i;
 
 	if (name->l >= 4 && memcmp(name->p, "ice-", 4) == 0)
+		return true;
+	/* RFC 5576 a=ssrc carries the peer's CNAME, often user@internal-host;
+	 * WebRTC stream ids go with them */
+	if (media_str_eq(name, "ssrc") || media_str_eq(name, "ssrc-group") ||
+	    media_str_eq(name, "msid") || media_str_eq(name, "msid-semantic"))
 		return true;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (media_str_eq(name, names[i]))
@@ -240,7 +246,10 @@ static int parse_attr(struct media_sdp *sdp, struct media_sdp_stream *st, struct
 	}
 	if (name.l == 0)
 		return EBADMSG;
-	if (is_ice(&name)) {
+	/* RFC 8843: each m-line gets a port of its own here, so BUNDLE
+	 * cannot be offered on; other groups (lip sync) stay */
+	if (is_ice(&name) || (colon && media_str_eq(&name, "group") && value.l >= 6 &&
+			      memcmp(value.p, "BUNDLE", 6) == 0)) {
 		if (st)
 			st->ice_lines++;
 		else

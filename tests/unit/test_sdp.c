@@ -136,13 +136,13 @@ START_TEST(test_sdp_parse_rtcp_mux_crypto_and_ice)
 	ck_str(a->crypto[1].session_params, "UNENCRYPTED_SRTCP");
 	/* candidate x2, remote-candidates, end-of-candidates */
 	ck_assert_uint_eq(a->ice_lines, 4);
-	ck_assert_uint_eq(sdp->ice_lines, 2);
+	/* ice-ufrag, ice-pwd, and BUNDLE (each m-line gets its own port) */
+	ck_assert_uint_eq(sdp->ice_lines, 3);
 	/* opaque attributes in their order: ptime, mid */
 	ck_assert_uint_eq(a->nattr, 2);
 	ck_str(a->attrs[0].line, "ptime:20");
 	ck_str(a->attrs[1].line, "mid:0");
-	ck_assert_uint_eq(sdp->nattr, 1);
-	ck_str(sdp->attrs[0].line, "group:BUNDLE 0 1");
+	ck_assert_uint_eq(sdp->nattr, 0);
 	media_sdp_free(sdp);
 }
 END_TEST
@@ -269,7 +269,8 @@ START_TEST(test_sdp_write_uses_our_origin_address_and_ports_and_drops_ice)
 	snprintf(expect, sizeof(expect), "v=0\r\no=sbc %llu %llu IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\n",
 		 (unsigned long long)o.sess_id, (unsigned long long)o.version);
 	ck_assert_msg(strncmp(out, expect, strlen(expect)) == 0, "head:\n%s", out);
-	ck_has(out, "b=AS:256\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n");
+	ck_has(out, "b=AS:256\r\nt=0 0\r\nm=audio ");
+	ck_lacks(out, "BUNDLE");
 	ck_has(out, "m=audio 30000 RTP/AVP 0 8 9 101\r\nb=TIAS:64000\r\n");
 	ck_has(out, "a=rtcp:30001 IN IP4 127.0.0.2\r\n");
 	ck_has(out, "m=video 30002 RTP/AVPF 97 98\r\n");
@@ -518,6 +519,31 @@ START_TEST(test_sdp_write_refuses_a_telephone_event_pt_that_collides)
 }
 END_TEST
 
+START_TEST(test_sdp_write_drops_ssrc_cname_msid_and_bundle)
+{
+	struct media_sdp *sdp = parse_str("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+					  "a=group:BUNDLE 0\r\na=group:LS 0\r\na=msid-semantic: WMS x\r\n"
+					  "m=audio 5000 RTP/AVP 0\r\na=mid:0\r\n"
+					  "a=ssrc:1234 cname:alice@10.0.0.1\r\na=ssrc-group:FID 1 2\r\n"
+					  "a=msid:x y\r\n");
+	struct media_sdp_origin o;
+	struct media_sdp_leg leg;
+	char *out;
+
+	ck_assert_int_eq(media_sdp_origin_init(&o), 0);
+	leg_init(&leg, "127.0.0.2", 30000);
+	out = write_leg(sdp, &leg, &o);
+	ck_lacks(out, "10.0.0.1");
+	ck_lacks(out, "ssrc");
+	ck_lacks(out, "msid");
+	ck_lacks(out, "BUNDLE");
+	ck_has(out, "a=group:LS 0\r\n");
+	ck_has(out, "a=mid:0\r\n");
+	free(out);
+	media_sdp_free(sdp);
+}
+END_TEST
+
 static Suite *sdp_suite(void)
 {
 	Suite *s = suite_create("sdp");
@@ -542,6 +568,7 @@ static Suite *sdp_suite(void)
 	tcase_add_test(tc, test_sdp_write_rejected_stream_by_leg_stays_port_zero);
 	tcase_add_test(tc, test_sdp_session_level_transport_attributes_are_dropped);
 	tcase_add_test(tc, test_sdp_write_refuses_a_telephone_event_pt_that_collides);
+	tcase_add_test(tc, test_sdp_write_drops_ssrc_cname_msid_and_bundle);
 	suite_add_tcase(s, tc);
 	return s;
 }
