@@ -12,6 +12,7 @@
 
 #include "media/log.h"
 #include "media/media_int.h"
+#include "media/rtcp.h"
 
 static socklen_t sa_len(const struct sockaddr_storage *sa)
 {
@@ -400,6 +401,12 @@ static void relay_one(struct media_thread *th, struct rside *s, uint8_t *p, size
 		}
 		s->stats.rtcp_packets++;
 		rtcp_report(s, p, len);
+		/* SDES names the peer (CNAME user@host, TOOL, ...): not relayed */
+		len = media_rtcp_sanitize(p, len, MEDIA_PKT_MAX - MEDIA_SRTP_MAX_TRAILER - 4);
+		if (!len) {
+			s->stats.malformed++;
+			return;
+		}
 	} else {
 		uint32_t clock = s->cfg.clock_rate ? s->cfg.clock_rate : 8000;
 		uint32_t arrival = (uint32_t)(now_us * clock / 1000000u);

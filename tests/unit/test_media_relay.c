@@ -747,6 +747,35 @@ START_TEST(test_relay_rtcp_mux_on_one_side_only)
 }
 END_TEST
 
+START_TEST(test_relay_rtcp_sdes_does_not_name_the_peer)
+{
+	static const uint8_t rr_sdes[] = {
+		0x80, 201, 0x00, 0x01, 0x11, 0x22, 0x33, 0x44,
+		0x81, 202, 0x00, 0x06, 0x11, 0x22, 0x33, 0x44,
+		1, 14, 'a', 'l', 'i', 'c', 'e', '@', '1', '0', '.', '1', '.', '2', '.', '3', 0, 0, 0, 0,
+	};
+	uint8_t got[256];
+	uint16_t b_rtcp_port;
+	int b_rtcp;
+	ssize_t n;
+	struct pair p;
+
+	pair_open(&p);
+	b_rtcp = peer("127.0.0.21", &b_rtcp_port);
+	ck_assert_int_eq(media_sockaddr(&p.cfg.side[1].rtcp, "127.0.0.21", b_rtcp_port), 0);
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	send_to(p.a, "127.0.0.1", (uint16_t)(p.port[0] + 1), rr_sdes, sizeof(rr_sdes));
+	n = recv_within(b_rtcp, got, sizeof(got), 1000, NULL);
+	ck_assert_int_eq(n, 8 + 16);
+	ck_assert(memcmp(got, rr_sdes, 8) == 0);
+	ck_assert_ptr_null(memmem(got, (size_t)n, "10.1.2.3", 8));
+	ck_assert_ptr_nonnull(memmem(got, (size_t)n, "b2bua", 5));
+	end_call(&p);
+	close(b_rtcp);
+	pair_close(&p);
+}
+END_TEST
+
 START_TEST(test_relay_maps_telephone_event_payload_type)
 {
 	uint8_t pkt[200], got[256];
@@ -858,6 +887,7 @@ static Suite *relay_suite(void)
 	tcase_add_test(tc, test_relay_srtp_ssrc_change_keeps_replay_protection);
 	tcase_add_test(tc, test_relay_srtcp_on_one_leg_rtcp_on_the_other);
 	tcase_add_test(tc, test_relay_rtcp_mux_on_one_side_only);
+	tcase_add_test(tc, test_relay_rtcp_sdes_does_not_name_the_peer);
 	tcase_add_test(tc, test_relay_maps_telephone_event_payload_type);
 	tcase_add_test(tc, test_relay_removed_stream_reports_and_frees_its_ports);
 	tcase_add_test(tc, test_relay_between_an_ipv6_zone_and_an_ipv4_zone);
