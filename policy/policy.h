@@ -286,7 +286,12 @@ struct policy_decision {
 /* The decision for a new call from trunk `from` (NULL: unknown source,
  * 403).  seed drives the weighted draws: the same seed gives the same
  * order.  Returns 0 when out holds a decision (see out->status), EINVAL
- * on bad arguments. */
+ * on bad arguments.  out need not be cleared, but out->trace and
+ * out->trace_size must be set (NULL and 0: no trace).  Only what a
+ * decision is read for is written: status, retry_after, reason, from,
+ * the three users, n_attempts, and in attempts[0 .. n_attempts) route,
+ * trunk, n_targets, targets[0 .. n_targets) and the users; entries past
+ * those counts keep whatever they held. */
 int policy_decide(const struct policy_snapshot *s, const struct policy_trunk *from,
 		  const char *ruri_user, const char *from_user, const char *to_user,
 		  time_t now, uint64_t seed, struct policy_decision *out);

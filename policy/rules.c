@@ -100,10 +100,18 @@ int policy_rules_apply(const struct policy_trunk *t, enum policy_dir dir,
 		       char *trace, size_t trace_size)
 {
 	char a[POLICY_USER_MAX], b[POLICY_USER_MAX], prev[POLICY_USER_MAX];
+	size_t in_len = strlen(in);
 	int err;
 
-	if (strlen(in) >= sizeof(a))
+	if (in_len >= sizeof(a))
 		return ENOSPC;
+	/* most trunks have no rules in a direction: copy once */
+	if (!t || !t->n_rules[dir]) {
+		if (in_len >= size)
+			return ENOSPC;
+		memcpy(out, in, in_len + 1);
+		return 0;
+	}
 	strcpy(a, in);
 	for (unsigned i = 0; t && i < t->n_rules[dir]; i++) {
 		const struct policy_rule *r = &t->rules[dir][i];
