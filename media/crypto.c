@@ -168,9 +168,10 @@ static int b64_decode(const char *p, size_t l, uint8_t *out, size_t want)
 	return 0;
 }
 
-int media_key_from_sdes(struct media_key *k, const struct media_sdp_crypto *c)
+int media_key_from_sdes(struct media_key *out, const struct media_sdp_crypto *c)
 {
 	struct media_str kp = c->key_params;
+	struct media_key key, *k = &key;
 	enum media_suite s;
 	const char *bar, *end;
 	size_t len;
@@ -207,6 +208,7 @@ int media_key_from_sdes(struct media_key *k, const struct media_sdp_crypto *c)
 		return ENOTSUP;
 	k->suite = s;
 	k->len = len;
+	*out = key;
 	return 0;
 }
 

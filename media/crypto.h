@@ -45,7 +45,8 @@ bool media_suite_supported(enum media_suite s);
 int media_key_generate(struct media_key *k, enum media_suite s);
 /* the key of an a=crypto line: suite, "inline:BASE64[|lifetime][|MKI:len]".
  * EBADMSG for a malformed key, ENOTSUP for an unknown suite, an MKI
- * (not supported) or session parameters we cannot honour */
+ * (not supported) or session parameters we cannot honour; *k is set only
+ * on success */
 int media_key_from_sdes(struct media_key *k, const struct media_sdp_crypto *c);
 /* "inline:BASE64" into buf; ENOSPC when it does not fit */
 int media_key_to_sdes(const struct media_key *k, char *buf, size_t size);

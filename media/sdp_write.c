@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "media/log.h"
 #include "media/sdp.h"
 #include "media/sdp_int.h"
 
@@ -68,8 +70,10 @@ int media_sdp_origin_init(struct media_sdp_origin *o)
 {
 	uint64_t id;
 
-	if (RAND_bytes((unsigned char *)&id, sizeof(id)) != 1)
+	if (RAND_bytes((unsigned char *)&id, sizeof(id)) != 1) {
+		media_logf(MEDIA_LOG_ERR, "RAND_bytes failed: OpenSSL error %lu", ERR_get_error());
 		return EIO;
+	}
 	memset(o, 0, sizeof(*o));
 	/* positive and short enough for any peer's 63-bit parser */
 	o->sess_id = (id >> 2) | 1;
@@ -246,8 +250,10 @@ static int digest(const struct wbuf *w, uint8_t md[32])
 {
 	unsigned int n = 32;
 
-	if (EVP_Digest(w->p, w->len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+	if (EVP_Digest(w->p, w->len, md, &n, EVP_sha256(), NULL) != 1 || n != 32) {
+		media_logf(MEDIA_LOG_ERR, "SHA-256 of an SDP failed: OpenSSL error %lu", ERR_get_error());
 		return EIO;
+	}
 	return 0;
 }
 

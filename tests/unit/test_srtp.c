@@ -229,6 +229,12 @@ START_TEST(test_sdes_unsupported_and_malformed_keys_refused)
 	ck_assert_int_eq(media_key_from_sdes(&k, &c), 0);
 	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywj", "");
 	ck_assert_int_eq(media_key_from_sdes(&k, &c), EBADMSG);
+	/* a refused key leaves the output as it was */
+	memset(&k, 0x5a, sizeof(k));
+	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:4", "");
+	ck_assert_int_eq(media_key_from_sdes(&k, &c), ENOTSUP);
+	ck_assert_uint_eq(k.key[0], 0x5a);
+	ck_assert_uint_eq(k.key[29], 0x5a);
 	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR", "");
 	ck_assert_int_eq(media_key_from_sdes(&k, &c), EBADMSG);
 	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjk*PywjNWhcYD0mXXtxaVBR", "");
