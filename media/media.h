@@ -99,7 +99,9 @@ struct media_call;
 
 /* starts the threads; 0, EINVAL, ENOMEM, or a pthread error; *mep set only on success */
 int media_engine_alloc(struct media_engine **mep, const struct media_engine_cfg *cfg);
-/* stops the threads and closes every stream; pending events are dropped */
+/* stops the threads and closes every stream; pending events are dropped.
+ * Free every media_call handle first: a handle outliving its engine
+ * cannot be freed. */
 void media_engine_free(struct media_engine *me);
 /* a zone's media address and port range (EEXIST for a known name) */
 int media_engine_zone_add(struct media_engine *me, const char *name, const char *addr,
