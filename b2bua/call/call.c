@@ -940,7 +940,9 @@ static int start_leg_b(struct call *c)
 
 	if (mbw_init(&w, 256))
 		return 500;
-	topo_copy_headers(&w, req);
+	/* the default allow-list, as the outbound trunk's policy amends it */
+	topo_copy_headers_except(&w, req, c->route->hdr_remove);
+	mbw_puts(&w, c->route->hdr_add);
 	if (m->env.user_agent)
 		mbw_printf(&w, "User-Agent: %s\r\n", m->env.user_agent);
 	/* we acknowledge reliable provisionals on leg B ourselves, whatever

@@ -41,6 +41,11 @@ struct call_route {
 	char to_uri[512];		/* URI of the To on leg B */
 	int64_t route_id;		/* the policy's route, for the CDR (0: none) */
 	enum call_on_3xx on_3xx;
+	/* the outbound trunk's header policy for the INVITE of leg B: complete
+	 * lines to add, and names (comma-separated) of headers that may not
+	 * cross even though the default allow-list lets them */
+	char hdr_add[512];
+	char hdr_remove[256];
 	unsigned max_duration;		/* seconds, 0: none */
 	unsigned session_timer_in;	/* RFC 4028 interval on leg A, 0: none unless asked */
 	unsigned session_timer_out;	/* asked for on leg B, 0: none */

@@ -56,16 +56,33 @@ static const enum sip_hdr_id crossing[] = {
 	SIP_HDR_MIME_VERSION,
 };
 
+static bool named_in(const char *list, const char *name)
+{
+	struct pl l;
+
+	if (!list || !list[0] || !name)
+		return false;
+	l = pl_make(list, strlen(list));
+	return sip_token_list_has(&l, name);
+}
+
 void topo_copy_headers(struct mbw *w, const struct sip_msg *src)
 {
+	topo_copy_headers_except(w, src, NULL);
+}
+
+void topo_copy_headers_except(struct mbw *w, const struct sip_msg *src, const char *remove)
+{
 	for (size_t i = 0; i < sizeof(crossing) / sizeof(crossing[0]); i++) {
+		if (named_in(remove, sip_hdr_name(crossing[i])))
+			continue;
 		for (const struct sip_hdr *h = sip_msg_hdr(src, crossing[i]); h;
 		     h = sip_msg_hdr_next(src, h))
 			sip_build_hdr(w, crossing[i], &h->val);
 	}
 	/* Info-Package (RFC 6086) has no id of its own */
 	const struct sip_hdr *h = sip_msg_hdr_by_name(src, "Info-Package");
-	if (h) {
+	if (h && !named_in(remove, "Info-Package")) {
 		mbw_puts(w, "Info-Package: ");
 		mbw_put(w, h->val.p, h->val.l);
 		mbw_put(w, "\r\n", 2);

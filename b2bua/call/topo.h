@@ -28,6 +28,9 @@ const char *topo_leak(const struct topo_guard *g, const struct mbuf *mb);
  * and the like).  Supported and Require are ours to negotiate per leg and
  * never cross; Server and User-Agent are replaced by our own. */
 void topo_copy_headers(struct mbw *w, const struct sip_msg *src);
+/* the same, leaving out the headers named in `remove` (comma-separated,
+ * case-insensitive; NULL or "" for none) */
+void topo_copy_headers_except(struct mbw *w, const struct sip_msg *src, const char *remove);
 
 /* Whether a body carries SDP (directly or as a multipart part). */
 bool topo_has_sdp(const struct sip_msg *msg);

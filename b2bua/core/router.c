@@ -312,6 +312,20 @@ static int fill_attempt(struct router *r, struct route_hold *h, unsigned ai, uns
 	out->failover_timeout = at->route ? at->route->failover_timeout : 0;
 	out->max_duration = at->trunk->max_duration;
 	out->session_timer_in = h->in->session_timer;
+	for (unsigned i = 0; i < at->trunk->n_hdr_add; i++) {
+		size_t used = strlen(out->hdr_add);
+		const struct policy_header *ph = &at->trunk->hdr_add[i];
+		/* a value with a line break would smuggle in a header of its own */
+		if (strpbrk(ph->value, "\r\n") || strpbrk(ph->name, " :\r\n"))
+			continue;
+		snprintf(out->hdr_add + used, sizeof(out->hdr_add) - used, "%s: %s\r\n", ph->name,
+			 ph->value);
+	}
+	for (unsigned i = 0; i < at->trunk->n_hdr_remove; i++) {
+		size_t used = strlen(out->hdr_remove);
+		snprintf(out->hdr_remove + used, sizeof(out->hdr_remove) - used, "%s%s",
+			 used ? "," : "", at->trunk->hdr_remove[i].name);
+	}
 	out->session_timer_out = at->trunk->session_timer;
 	if (h->in->max_duration && (!out->max_duration || h->in->max_duration < out->max_duration))
 		out->max_duration = h->in->max_duration;
