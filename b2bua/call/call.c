@@ -901,6 +901,34 @@ static int listener_ip(struct call_mgr *m, unsigned idx, char *ip, size_t size, 
 	return 0;
 }
 
+/* P-Asserted-Identity from our own state: the asserted display name and
+ * user, at the host we present on leg B (the caller's host is inside) */
+static void write_pai(struct mbw *w, const struct sip_msg *req, const char *from_uri)
+{
+	const struct sip_hdr *h = sip_msg_hdr(req, SIP_HDR_P_ASSERTED_IDENTITY);
+	const char *at = strchr(from_uri, '@');
+	struct sip_addr a;
+	struct pl v;
+	size_t pos = 0;
+	int err;
+
+	if (!h || !at || !sip_value_next(&h->val, &pos, &v, &err) || sip_addr_decode(&a, &v))
+		return;
+	if (a.uri.scheme == SIP_SCHEME_TEL) {
+		/* the number alone: a phone-context names the inside */
+		const char *semi = memchr(a.uri.opaque.p, ';', a.uri.opaque.l);
+		size_t n = semi ? (size_t)(semi - a.uri.opaque.p) : a.uri.opaque.l;
+		mbw_printf(w, "P-Asserted-Identity: <tel:%.*s>\r\n", (int)n, a.uri.opaque.p);
+		return;
+	}
+	if (!a.uri.user.l)
+		return;
+	mbw_puts(w, "P-Asserted-Identity: ");
+	if (a.dname.l)
+		mbw_printf(w, "%.*s ", PL_FMT(a.dname));
+	mbw_printf(w, "<sip:%.*s@%s>\r\n", PL_FMT(a.uri.user), at + 1);
+}
+
 /* Leg B: a new dialog from our address on the outbound zone, to the
  * route's target.  returns 0, or the status leg A gets. */
 static int start_leg_b(struct call *c)
@@ -943,6 +971,8 @@ static int start_leg_b(struct call *c)
 	/* the default allow-list, as the outbound trunk's policy amends it */
 	topo_copy_headers_except(&w, req, c->route->hdr_remove);
 	mbw_puts(&w, c->route->hdr_add);
+	if (c->route->pai_cross)
+		write_pai(&w, req, c->route->from_uri);
 	if (m->env.user_agent)
 		mbw_printf(&w, "User-Agent: %s\r\n", m->env.user_agent);
 	/* we acknowledge reliable provisionals on leg B ourselves, whatever

@@ -44,6 +44,7 @@ struct call_route {
 	/* the outbound trunk's header policy for the INVITE of leg B: complete
 	 * lines to add, and names (comma-separated) of headers that may not
 	 * cross even though the default allow-list lets them */
+	bool pai_cross;			/* both trunks trusted: P-Asserted-Identity crosses */
 	char hdr_add[512];
 	char hdr_remove[256];
 	unsigned max_duration;		/* seconds, 0: none */

@@ -312,6 +312,9 @@ static int fill_attempt(struct router *r, struct route_hold *h, unsigned ai, uns
 	out->failover_timeout = at->route ? at->route->failover_timeout : 0;
 	out->max_duration = at->trunk->max_duration;
 	out->session_timer_in = h->in->session_timer;
+	/* RFC 3325: an identity asserted by a trusted trunk goes on only to a
+	 * trunk we trust too */
+	out->pai_cross = h->in->pai_trust && at->trunk->pai_trust;
 	for (unsigned i = 0; i < at->trunk->n_hdr_add; i++) {
 		size_t used = strlen(out->hdr_add);
 		const struct policy_header *ph = &at->trunk->hdr_add[i];
