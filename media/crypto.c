@@ -1,6 +1,7 @@
 /* SRTP contexts through libsrtp2, SDES key handling with OpenSSL. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,11 @@
 
 struct media_srtp {
 	srtp_t ctx;
+	bool mki;		/* packets carry the MKI of keys[0] */
+	srtp_master_key_t mk;	/* what the policy's keys[] points at */
+	srtp_master_key_t *mkp;
+	uint8_t key[MEDIA_KEY_MAX];
+	uint8_t mki_id[MEDIA_MKI_MAX];
 };
 
 static const struct {
@@ -143,6 +149,7 @@ int media_key_generate(struct media_key *k, enum media_suite s)
 	}
 	k->suite = s;
 	k->len = len;
+	k->mki_len = 0;	/* our packets carry no MKI */
 	return 0;
 }
 
@@ -165,6 +172,39 @@ static int b64_decode(const char *p, size_t l, uint8_t *out, size_t want)
 	if (got < 0 || (size_t)got < pad || (size_t)got - pad != want)
 		return EBADMSG;
 	memcpy(out, buf, want);
+	return 0;
+}
+
+static int dec_u64(const char *p, const char *e, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (p == e || e - p > 19)
+		return EBADMSG;
+	for (; p < e; p++) {
+		if (*p < '0' || *p > '9')
+			return EBADMSG;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* RFC 4568 9.2: mki = mki-value ":" mki-length, both decimal */
+static int parse_mki(struct media_key *k, const char *p, const char *colon, const char *e)
+{
+	uint64_t value, len;
+	unsigned i;
+
+	if (dec_u64(p, colon, &value) || dec_u64(colon + 1, e, &len) || len < 1 || len > 128)
+		return EBADMSG;
+	if (len > MEDIA_MKI_MAX)
+		return ENOTSUP;
+	if (len < 8 && value >> (8 * len))
+		return EBADMSG;
+	for (i = 0; i < len; i++)
+		k->mki[len - 1 - i] = (uint8_t)(value >> (8 * i));
+	k->mki_len = (uint8_t)len;
 	return 0;
 }
 
@@ -191,13 +231,18 @@ int media_key_from_sdes(struct media_key *out, const struct media_sdp_crypto *c)
 	err = b64_decode(kp.p + 7, (size_t)((bar ? bar : end) - kp.p - 7), k->key, len);
 	if (err)
 		return err;
-	/* lifetime is advisory; an MKI changes the packet format */
+	/* lifetime ("2^20" or a number) is advisory; "value:length" is the MKI */
+	k->mki_len = 0;
 	while (bar) {
 		const char *next = memchr(bar + 1, '|', (size_t)(end - bar - 1));
 		const char *fe = next ? next : end;
+		const char *colon = memchr(bar + 1, ':', (size_t)(fe - bar - 1));
 
-		if (memchr(bar + 1, ':', (size_t)(fe - bar - 1)))
-			return ENOTSUP;
+		if (colon) {
+			err = parse_mki(k, bar + 1, colon, fe);
+			if (err)
+				return err;
+		}
 		bar = next;
 	}
 	/* session parameters change the packet format too (RFC 4568 6.3);
@@ -225,12 +270,25 @@ int media_key_to_sdes(const struct media_key *k, char *buf, size_t size)
 	memcpy(buf, "inline:", 7);
 	memcpy(buf + 7, b64, (size_t)n);
 	buf[7 + n] = '\0';
+	if (k->mki_len) {
+		uint64_t v = 0;
+		unsigned i;
+		int m;
+
+		for (i = 0; i < k->mki_len; i++)
+			v = v << 8 | k->mki[i];
+		m = snprintf(buf + 7 + n, size - 7 - (size_t)n, "|%llu:%u", (unsigned long long)v,
+			     (unsigned)k->mki_len);
+		if (m < 0 || (size_t)m >= size - 7 - (size_t)n)
+			return ENOSPC;
+	}
 	return 0;
 }
 
 bool media_key_eq(const struct media_key *a, const struct media_key *b)
 {
-	return a->suite == b->suite && a->len == b->len && memcmp(a->key, b->key, a->len) == 0;
+	return a->suite == b->suite && a->len == b->len && memcmp(a->key, b->key, a->len) == 0 &&
+	       a->mki_len == b->mki_len && memcmp(a->mki, b->mki, a->mki_len) == 0;
 }
 
 int media_crypto_choose(const struct media_sdp_stream *st, const enum media_suite *allowed,
@@ -265,12 +323,25 @@ int media_srtp_alloc(struct media_srtp **sp, const struct media_key *k, bool inb
 	err = media_srtp_init();
 	if (err)
 		return err;
-	if (!k || k->len != media_suite_key_len(k->suite) || !k->len)
+	if (!k || k->len != media_suite_key_len(k->suite) || !k->len || k->mki_len > MEDIA_MKI_MAX)
 		return EINVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return ENOMEM;
 	set_policy(&p, k, inbound);
+	if (k->mki_len) {
+		/* RFC 3711 3.1: one master key known by its MKI */
+		memcpy(s->key, k->key, k->len);
+		memcpy(s->mki_id, k->mki, k->mki_len);
+		s->mk.key = s->key;
+		s->mk.mki_id = s->mki_id;
+		s->mk.mki_size = k->mki_len;
+		s->mkp = &s->mk;
+		p.key = NULL;
+		p.keys = &s->mkp;
+		p.num_master_keys = 1;
+		s->mki = true;
+	}
 	st = srtp_create(&s->ctx, &p);
 	if (st) {
 		media_logf(MEDIA_LOG_ERR, "srtp_create (%s) failed: libsrtp status %d",
@@ -296,6 +367,7 @@ static int status_err(srtp_err_status_t st)
 	case srtp_err_status_ok:
 		return 0;
 	case srtp_err_status_auth_fail:
+	case srtp_err_status_bad_mki:
 		return EACCES;
 	case srtp_err_status_replay_fail:
 	case srtp_err_status_replay_old:
@@ -313,7 +385,8 @@ int media_srtp_protect(struct media_srtp *s, void *pkt, size_t *len, size_t cap,
 		return EBADMSG;
 	if (*len + MEDIA_SRTP_MAX_TRAILER + 4 > cap)
 		return ENOSPC;
-	err = status_err(rtcp ? srtp_protect_rtcp(s->ctx, pkt, &n) : srtp_protect(s->ctx, pkt, &n));
+	err = status_err(rtcp ? srtp_protect_rtcp_mki(s->ctx, pkt, &n, s->mki, 0)
+			      : srtp_protect_mki(s->ctx, pkt, &n, s->mki, 0));
 	if (err)
 		return err;
 	*len = (size_t)n;
@@ -326,7 +399,8 @@ int media_srtp_unprotect(struct media_srtp *s, void *pkt, size_t *len, bool rtcp
 
 	if (*len < (rtcp ? 8u : 12u) || *len > 65535)
 		return EBADMSG;
-	err = status_err(rtcp ? srtp_unprotect_rtcp(s->ctx, pkt, &n) : srtp_unprotect(s->ctx, pkt, &n));
+	err = status_err(rtcp ? srtp_unprotect_rtcp_mki(s->ctx, pkt, &n, s->mki)
+			      : srtp_unprotect_mki(s->ctx, pkt, &n, s->mki));
 	if (err)
 		return err;
 	*len = (size_t)n;

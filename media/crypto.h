@@ -23,12 +23,18 @@ enum media_suite {
 };
 
 #define MEDIA_KEY_MAX 44	/* master key + salt of the largest suite */
-#define MEDIA_SRTP_MAX_TRAILER 16	/* bytes protect() may add to RTP (+4 for RTCP) */
+#define MEDIA_MKI_MAX 8		/* MKI bytes we accept (RFC 4568 allows 128) */
+/* bytes protect() may add to RTP: tag and MKI (+4 for the SRTCP index) */
+#define MEDIA_SRTP_MAX_TRAILER (16 + MEDIA_MKI_MAX)
 
 struct media_key {
 	enum media_suite suite;
 	uint8_t key[MEDIA_KEY_MAX];	/* master key then master salt */
 	size_t len;
+	/* RFC 3711 3.1: the master key identifier its packets carry, if any
+	 * (a=crypto "|MKI:length"), big-endian in mki_len bytes */
+	uint8_t mki[MEDIA_MKI_MAX];
+	uint8_t mki_len;
 };
 
 /* libsrtp's srtp_init, once per process; returns 0 or EIO */
@@ -45,10 +51,10 @@ bool media_suite_supported(enum media_suite s);
 int media_key_generate(struct media_key *k, enum media_suite s);
 /* the key of an a=crypto line: suite, "inline:BASE64[|lifetime][|MKI:len]".
  * EBADMSG for a malformed key, ENOTSUP for an unknown suite, an MKI
- * (not supported) or session parameters we cannot honour; *k is set only
- * on success */
+ * longer than MEDIA_MKI_MAX bytes, several keys, or session parameters we
+ * cannot honour; *k is set only on success */
 int media_key_from_sdes(struct media_key *k, const struct media_sdp_crypto *c);
-/* "inline:BASE64" into buf; ENOSPC when it does not fit */
+/* "inline:BASE64[|MKI:len]" into buf; ENOSPC when it does not fit */
 int media_key_to_sdes(const struct media_key *k, char *buf, size_t size);
 bool media_key_eq(const struct media_key *a, const struct media_key *b);
 /* The answerer's choice (RFC 4568 7.1.1, 7.1.2): the first a=crypto line of

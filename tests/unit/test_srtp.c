@@ -220,9 +220,15 @@ START_TEST(test_sdes_unsupported_and_malformed_keys_refused)
 
 	c = crypto_line("F8_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR", "");
 	ck_assert_int_eq(media_key_from_sdes(&k, &c), ENOTSUP);
-	/* an MKI changes the packet format: not offered, not accepted */
-	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:4", "");
+	/* an MKI longer than we take, or one that does not fit its length */
+	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:9", "");
 	ck_assert_int_eq(media_key_from_sdes(&k, &c), ENOTSUP);
+	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|300:1", "");
+	ck_assert_int_eq(media_key_from_sdes(&k, &c), EBADMSG);
+	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|1:200", "");
+	ck_assert_int_eq(media_key_from_sdes(&k, &c), EBADMSG);
+	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|x:4", "");
+	ck_assert_int_eq(media_key_from_sdes(&k, &c), EBADMSG);
 	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR", "UNENCRYPTED_SRTP");
 	ck_assert_int_eq(media_key_from_sdes(&k, &c), ENOTSUP);
 	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR", "WSH=128");
@@ -231,7 +237,7 @@ START_TEST(test_sdes_unsupported_and_malformed_keys_refused)
 	ck_assert_int_eq(media_key_from_sdes(&k, &c), EBADMSG);
 	/* a refused key leaves the output as it was */
 	memset(&k, 0x5a, sizeof(k));
-	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:4", "");
+	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:9", "");
 	ck_assert_int_eq(media_key_from_sdes(&k, &c), ENOTSUP);
 	ck_assert_uint_eq(k.key[0], 0x5a);
 	ck_assert_uint_eq(k.key[29], 0x5a);
@@ -239,6 +245,45 @@ START_TEST(test_sdes_unsupported_and_malformed_keys_refused)
 	ck_assert_int_eq(media_key_from_sdes(&k, &c), EBADMSG);
 	c = crypto_line("AES_CM_128_HMAC_SHA1_80", "inline:PS1uQCVeeCFCanVmcjk*PywjNWhcYD0mXXtxaVBR", "");
 	ck_assert_int_eq(media_key_from_sdes(&k, &c), EBADMSG);
+}
+END_TEST
+
+/* RFC 4568 section 9.1's key with its MKI 1 of 4 bytes: the packets carry it */
+START_TEST(test_sdes_key_with_mki_protects_and_unprotects)
+{
+	struct media_sdp_crypto c = crypto_line("AES_CM_128_HMAC_SHA1_80",
+						"inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:4", "");
+	struct media_key k, plain_k;
+	struct media_srtp *tx, *rx, *rx_no_mki;
+	uint8_t buf[128], copy[128];
+	char text[96];
+	size_t len = 28;
+
+	ck_assert_int_eq(media_key_from_sdes(&k, &c), 0);
+	ck_assert_uint_eq(k.mki_len, 4);
+	ck_assert(memcmp(k.mki, "\0\0\0\1", 4) == 0);
+	ck_assert_int_eq(media_key_to_sdes(&k, text, sizeof(text)), 0);
+	ck_assert_str_eq(text, "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|1:4");
+	plain_k = k;
+	plain_k.mki_len = 0;
+	ck_assert(!media_key_eq(&k, &plain_k));
+	ck_assert_int_eq(media_srtp_alloc(&tx, &k, false), 0);
+	ck_assert_int_eq(media_srtp_alloc(&rx, &k, true), 0);
+	ck_assert_int_eq(media_srtp_alloc(&rx_no_mki, &plain_k, true), 0);
+	memcpy(buf, rtp_plain, 28);
+	ck_assert_int_eq(media_srtp_protect(tx, buf, &len, sizeof(buf), false), 0);
+	/* RFC 3711 3.1: payload, MKI, then the tag */
+	ck_assert_uint_eq(len, 28 + 4 + 10);
+	ck_assert(memcmp(buf + 28, "\0\0\0\1", 4) == 0);
+	memcpy(copy, buf, len);
+	ck_assert_int_eq(media_srtp_unprotect(rx, buf, &len, false), 0);
+	ck_assert_uint_eq(len, 28);
+	ck_assert(memcmp(buf, rtp_plain, 28) == 0);
+	len = 42;
+	ck_assert_int_eq(media_srtp_unprotect(rx_no_mki, copy, &len, false), EACCES);
+	media_srtp_free(tx);
+	media_srtp_free(rx);
+	media_srtp_free(rx_no_mki);
 }
 END_TEST
 
@@ -259,7 +304,7 @@ START_TEST(test_sdes_answer_chooses_exactly_one_usable_line)
 		"v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
 		"m=audio 1000 RTP/SAVP 0\r\n"
 		"a=crypto:1 F8_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR\r\n"
-		"a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:4\r\n"
+		"a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:9\r\n"
 		"a=crypto:3 AES_CM_128_HMAC_SHA1_32 inline:NzB4d1BINUAvLEw6UzF3WSJ+PSdFcGdUJShpX1Zj\r\n"
 		"a=crypto:4 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR\r\n";
 	static const enum media_suite only80[] = { MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80, MEDIA_SUITE_NONE };
@@ -269,7 +314,7 @@ START_TEST(test_sdes_answer_chooses_exactly_one_usable_line)
 	unsigned idx = 99;
 
 	ck_assert_int_eq(media_sdp_parse(&sdp, body, sizeof(body) - 1), 0);
-	/* unknown suite and MKI skipped: the first usable line is tag 3 */
+	/* unknown suite and a 9-byte MKI skipped: the first usable line is tag 3 */
 	ck_assert_int_eq(media_crypto_choose(&sdp->streams[0], NULL, &idx, &k), 0);
 	ck_assert_uint_eq(sdp->streams[0].crypto[idx].tag, 3);
 	ck_assert_int_eq(k.suite, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_32);
@@ -300,6 +345,7 @@ static Suite *srtp_suite(void)
 	tcase_add_test(tc, test_sdes_gcm_keys_with_and_without_padding);
 	tcase_add_test(tc, test_sdes_unsupported_and_malformed_keys_refused);
 	tcase_add_test(tc, test_generated_keys_differ);
+	tcase_add_test(tc, test_sdes_key_with_mki_protects_and_unprotects);
 	tcase_add_test(tc, test_sdes_answer_chooses_exactly_one_usable_line);
 	suite_add_tcase(s, tc);
 	return s;
