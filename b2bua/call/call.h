@@ -20,6 +20,14 @@ struct tsx;
 struct tsx_layer;
 struct call_mgr;
 
+/* how a leg carries media (per trunk) */
+enum call_media_mode {
+	CALL_MEDIA_RELAY = 0,		/* SRTP if the other leg's offer has it */
+	CALL_MEDIA_SRTP_REQUIRED,	/* SRTP (SDES) or nothing */
+	CALL_MEDIA_SRTP_OFFERED,	/* we offer SRTP; an offer without it is accepted */
+	CALL_MEDIA_RTP_ONLY,		/* never SRTP */
+};
+
 /* what a 3xx from leg B does */
 enum call_on_3xx {
 	CALL_3XX_FAILOVER = 0,	/* a failure: the next route if its codes say so */
@@ -45,6 +53,9 @@ struct call_route {
 	 * lines to add, and names (comma-separated) of headers that may not
 	 * cross even though the default allow-list lets them */
 	bool pai_cross;			/* both trunks trusted: P-Asserted-Identity crosses */
+	/* media policy of the inbound (leg A) and outbound (leg B) trunks */
+	enum call_media_mode media_mode[2];
+	char codecs[2][256];		/* allowed encodings in order, comma-separated; "": any */
 	char hdr_add[512];
 	char hdr_remove[256];
 	unsigned max_duration;		/* seconds, 0: none */

@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "call/call_priv.h"
 #include "db.h"
+#include "media/crypto.h"
 #include "media/media.h"
 
 /* what the media thread's events point at: outlives the call until the
@@ -48,8 +49,22 @@ void call_media_links_free(struct call_mgr *m)
 }
 
 
+/* SDES keys of one stream (RFC 4568): per leg, whether it is SRTP, the tag
+ * and suite of its a=crypto line, and our key towards it */
+struct cm_srtp {
+	bool on[2];
+	uint32_t tag[2];
+	struct media_key ours[2];
+	bool have_ours[2];
+};
+
 struct call_media {
 	struct media_call *mc;
+	enum call_media_mode mode[2];
+	char *codec_buf[2];			/* the lists below point into these */
+	const char *codecs[2][16];
+	size_t ncodecs[2];
+	struct cm_srtp srtp[MEDIA_MAX_STREAMS];
 	struct cm_link *link;
 	unsigned n;				/* m-lines known */
 	bool added[MEDIA_MAX_STREAMS];		/* a relay stream exists */
@@ -149,6 +164,17 @@ static int cm_get(struct call *c, struct call_media **cmp)
 		free(cm);
 		return ENOMEM;
 	}
+	if (c->route) {
+		for (int leg = 0; leg < 2; leg++) {
+			cm->mode[leg] = c->route->media_mode[leg];
+			if (c->route->codecs[leg][0] && (cm->codec_buf[leg] = strdup(c->route->codecs[leg]))) {
+				char *save = NULL;
+				for (char *t = strtok_r(cm->codec_buf[leg], ",", &save); t && cm->ncodecs[leg] < 16;
+				     t = strtok_r(NULL, ",", &save))
+					cm->codecs[leg][cm->ncodecs[leg]++] = t;
+			}
+		}
+	}
 	cm->link->call = c;
 	cm->link->mgr = c->mgr;
 	cm->link->next = c->mgr->links;
@@ -179,6 +205,8 @@ void call_media_free(struct call *c)
 	/* the link goes with the engine's last event for this call */
 	cm->link->call = NULL;
 	media_call_free(cm->mc);
+	free(cm->codec_buf[0]);
+	free(cm->codec_buf[1]);
 	free(cm);
 	c->media = NULL;
 }
@@ -213,6 +241,76 @@ static void side_from_sdp(struct media_side *side, const struct media_sdp *sdp,
 	side->srtp = false;
 }
 
+/* SRTP per leg for stream i, from the SDP that came from leg `from`: what
+ * that side encrypts with, and whether the SDP we write for the other leg
+ * (`ls`) is SRTP, with our key.  returns 0 or 488. */
+static int srtp_sides(struct call *c, struct call_media *cm, unsigned i, int from,
+		      const struct media_sdp_stream *st, bool is_offer, struct media_sdp_leg_stream *ls)
+{
+	struct cm_srtp *k = &cm->srtp[i];
+	struct media_side *side = &cm->cfg[i].side[from];
+	int to = OTHER(from);
+	bool savp = st->proto.l >= 8 && memmem(st->proto.p, st->proto.l, "SAVP", 4);
+	unsigned idx;
+	struct media_key theirs;
+
+	/* what the sending leg encrypts with */
+	if (st->ncrypto && cm->mode[from] != CALL_MEDIA_RTP_ONLY) {
+		if (media_crypto_choose(st, NULL, &idx, &theirs)) {
+			log_info(c->id, "stream %u: no usable a=crypto from leg %s", i, from ? "B" : "A");
+			return 488;
+		}
+		if (!is_offer && k->on[from] && k->tag[from] != st->crypto[idx].tag)
+			return 488;	/* RFC 4568 7.1.3: the answer picks one of ours */
+		k->on[from] = true;
+		k->tag[from] = st->crypto[idx].tag;
+		side->srtp = true;
+		side->rx_key = theirs;
+		if (!k->have_ours[from] || k->ours[from].suite != theirs.suite) {
+			if (media_key_generate(&k->ours[from], theirs.suite))
+				return 500;
+			k->have_ours[from] = true;
+		}
+		side->tx_key = k->ours[from];
+	} else {
+		if (savp || cm->mode[from] == CALL_MEDIA_SRTP_REQUIRED) {
+			log_info(c->id, "stream %u: leg %s must use SRTP", i, from ? "B" : "A");
+			return 488;
+		}
+		if (!is_offer && k->on[from] && cm->mode[from] == CALL_MEDIA_SRTP_OFFERED)
+			k->on[from] = false;	/* our SRTP offer answered with RTP */
+		side->srtp = k->on[from] = false;
+	}
+
+	/* the SDP we write for the other leg */
+	if (is_offer) {
+		enum call_media_mode m = cm->mode[to];
+		bool want = m == CALL_MEDIA_SRTP_REQUIRED || m == CALL_MEDIA_SRTP_OFFERED ||
+			    (m == CALL_MEDIA_RELAY && k->on[from]);
+		if (want) {
+			enum media_suite suite = k->on[from] ? theirs.suite : MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80;
+			if (!k->have_ours[to] || k->ours[to].suite != suite) {
+				if (media_key_generate(&k->ours[to], suite))
+					return 500;
+				k->have_ours[to] = true;
+			}
+			k->on[to] = true;
+			k->tag[to] = 1;
+			cm->cfg[i].side[to].srtp = true;
+			cm->cfg[i].side[to].tx_key = k->ours[to];
+		} else {
+			k->on[to] = false;
+			cm->cfg[i].side[to].srtp = false;
+		}
+	}
+	ls->srtp = k->on[to];
+	if (ls->srtp) {
+		ls->crypto_tag = k->tag[to];
+		ls->crypto_suite = media_suite_name(k->ours[to].suite);
+	}
+	return 0;
+}
+
 int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offer,
 		   char **outp, size_t *lenp)
 {
@@ -244,6 +342,13 @@ int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offe
 	memset(&leg, 0, sizeof(leg));
 	leg.addr = zto->media_ip;
 	leg.ip6 = zto->ip6;
+	/* the codecs the receiving leg's trunk allows (an offer is filtered
+	 * for it; an answer can only hold what was offered) */
+	if (cm->ncodecs[to]) {
+		leg.codecs = cm->codecs[to];
+		leg.ncodecs = cm->ncodecs[to];
+	}
+	char keybuf[MEDIA_MAX_STREAMS][64];
 	for (unsigned i = 0; i < sdp->nstreams; i++) {
 		const struct media_sdp_stream *st = &sdp->streams[i];
 		if (is_offer && i >= cm->n) {
@@ -271,9 +376,21 @@ int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offe
 			continue;
 		}
 		side_from_sdp(&cm->cfg[i].side[from], sdp, st);
+		int st_err = srtp_sides(c, cm, i, from, st, is_offer, &leg.streams[i]);
+		if (st_err) {
+			media_sdp_free(sdp);
+			return st_err;
+		}
 		err = media_call_stream_update(cm->mc, cm->idx[i], &cm->cfg[i]);
 		if (err)
 			log_warn(c->id, "relay update of stream %u: %s", i, strerror(err));
+		if (leg.streams[i].srtp) {
+			if (media_key_to_sdes(&cm->srtp[i].ours[to], keybuf[i], sizeof(keybuf[i]))) {
+				media_sdp_free(sdp);
+				return 500;
+			}
+			leg.streams[i].crypto_key = keybuf[i];
+		}
 		leg.streams[i].port = cm->port[i][to];
 		leg.streams[i].rtcp_mux = st->rtcp_mux;
 		leg.streams[i].dir = MEDIA_DIR_UNSET;

@@ -315,6 +315,16 @@ static int fill_attempt(struct router *r, struct route_hold *h, unsigned ai, uns
 	/* RFC 3325: an identity asserted by a trusted trunk goes on only to a
 	 * trunk we trust too */
 	out->pai_cross = h->in->pai_trust && at->trunk->pai_trust;
+	const struct policy_trunk *tk[2] = { h->in, at->trunk };
+	for (int leg = 0; leg < 2; leg++) {
+		out->media_mode[leg] = (enum call_media_mode)tk[leg]->media_mode;
+		out->codecs[leg][0] = '\0';
+		for (unsigned i = 0; i < tk[leg]->n_codecs; i++) {
+			size_t used = strlen(out->codecs[leg]);
+			snprintf(out->codecs[leg] + used, sizeof(out->codecs[leg]) - used, "%s%s",
+				 used ? "," : "", tk[leg]->codecs[i]);
+		}
+	}
 	for (unsigned i = 0; i < at->trunk->n_hdr_add; i++) {
 		size_t used = strlen(out->hdr_add);
 		const struct policy_header *ph = &at->trunk->hdr_add[i];
