@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef MEDIA_SRTP_NSS
+#include <nss.h>
+#endif
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -74,6 +77,16 @@ static void init(void)
 	srtp_policy_t p;
 	srtp_t ctx;
 
+#ifdef MEDIA_SRTP_NSS
+	/* libsrtp on NSS would call NSS_NoDB_Init, whose set-up makes every
+	 * cipher operation slower the more contexts are alive; the same
+	 * database-less set-up without that costs a quarter at 3000 streams */
+	if (!NSS_IsInitialized() &&
+	    NSS_Initialize("", "", "", "", NSS_INIT_READONLY | NSS_INIT_NOCERTDB | NSS_INIT_NOMODDB |
+			   NSS_INIT_FORCEOPEN | NSS_INIT_NOROOTINIT) != SECSuccess)
+		media_logf(MEDIA_LOG_WARN, "NSS_Initialize failed: NSS error %d; libsrtp sets NSS up itself",
+			   (int)PORT_GetError());
+#endif
 	init_status = srtp_init();
 	if (init_status) {
 		media_logf(MEDIA_LOG_ERR, "srtp_init failed: libsrtp status %d", (int)init_status);
