@@ -126,12 +126,17 @@ void call_media_event(const struct media_event *ev)
 		if (link && (link->call || link->cdr)) {
 			const char *id = link->call ? link->call->id : link->cdr->call_id;
 			const struct media_stream_stats *s = &ev->stats;
-			log_info(id,
-				 "stream %u: A sent %llu packets (%lld lost, jitter %.1f ms), "
-				 "B sent %llu packets (%lld lost, jitter %.1f ms)", ev->stream,
-				 (unsigned long long)s->rx[0].packets, (long long)s->rx[0].lost,
-				 s->rx[0].jitter_ms, (unsigned long long)s->rx[1].packets,
-				 (long long)s->rx[1].lost, s->rx[1].jitter_ms);
+			for (unsigned side = 0; side < 2; side++) {
+				const struct media_rx_stats *r = &s->rx[side];
+				log_info(id,
+					 "stream %u: leg %s sent %llu packets relayed (%lld lost, jitter "
+					 "%.1f ms), %llu from unexpected sources, %llu failed SRTP "
+					 "authentication, %llu replayed, %llu malformed", ev->stream,
+					 side ? "B" : "A", (unsigned long long)r->packets, (long long)r->lost,
+					 r->jitter_ms, (unsigned long long)r->unexpected_source,
+					 (unsigned long long)r->srtp_auth_fail,
+					 (unsigned long long)r->srtp_replay, (unsigned long long)r->malformed);
+			}
 		}
 		break;
 	case MEDIA_EV_END:
@@ -294,10 +299,10 @@ static int srtp_sides(struct call *c, struct call_media *cm, unsigned i, int fro
 					return 500;
 				k->have_ours[to] = true;
 			}
+			/* the relay learns that side's SRTP with its answer, which
+			 * brings the key it encrypts with */
 			k->on[to] = true;
 			k->tag[to] = 1;
-			cm->cfg[i].side[to].srtp = true;
-			cm->cfg[i].side[to].tx_key = k->ours[to];
 		} else {
 			k->on[to] = false;
 			cm->cfg[i].side[to].srtp = false;

@@ -6,6 +6,8 @@
 #       CALLER:5060 towards B2BUA:5060, with message traces kept in
 #       $LAB_DIR/run-N for the leak check; fails unless every call passed
 #   lab_leakcheck: the leak check over every trace of the runs so far
+# LAB_SIPP_TIMEOUT (seconds, 30) bounds each SIPp; LAB_SIPP_ARGS are added
+# to both SIPp command lines (e.g. -key NAME VALUE for a scenario).
 
 LAB_SIPP="$TESTS_DIR/lab/sipp"
 LAB_RUN=0
@@ -53,12 +55,14 @@ lab_pair() {
     lab_zone_addr "$_caller" >"$_d/caller-addrs"
     lab_zone_addr "$_callee" >"$_d/callee-addrs"
     (cd "$_d/uas" && exec sipp -sf "$LAB_SIPP/$_uas" -i "$_callee" -p 5060 -m "$_calls" \
-        -timeout "${LAB_SIPP_TIMEOUT:-30}" -timeout_error -trace_msg -trace_err -nostdin >sipp.out 2>&1) &
+        -timeout "${LAB_SIPP_TIMEOUT:-30}" -timeout_error -trace_msg -trace_err -nostdin \
+        ${LAB_SIPP_ARGS:-} >sipp.out 2>&1) &
     _uas_pid=$!
     sleep 0.3
     _rc=0
     (cd "$_d/uac" && exec sipp -sf "$LAB_SIPP/$_uac" -i "$_caller" -p 5060 -s 15551234567 \
         -m "$_calls" -r "$_rate" -timeout "${LAB_SIPP_TIMEOUT:-30}" -timeout_error -trace_msg -trace_err -nostdin \
+        ${LAB_SIPP_ARGS:-} \
         "$_b2bua:5060" >sipp.out 2>&1) || _rc=1
     wait "$_uas_pid" || _rc=1
     if [ $_rc -ne 0 ]; then
