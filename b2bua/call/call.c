@@ -288,8 +288,11 @@ void call_end(struct call *c, const char *why)
 	if (!c->b_answered)
 		m->stats.failed++;
 	m->stats.active--;
-	if (c->b_answered && !c->hangup_by)
+	if (c->b_answered && !c->hangup_by) {
+		/* an answered call we end ourselves: the CDR says why */
 		c->hangup_by = DB_HANGUP_B2BUA;
+		snprintf(c->final_reason, sizeof(c->final_reason), "%s", why);
+	}
 	if (!c->final_reason[0])
 		snprintf(c->final_reason, sizeof(c->final_reason), "%s", why);
 	if (c->max_dur_on) {

@@ -19,6 +19,7 @@ enum sect {
 	SECT_TIMERS,
 	SECT_TCP,
 	SECT_UDP,
+	SECT_MEDIA,
 	SECT_POLICY,
 	SECT_ZONE,
 	SECT_LISTENER,
@@ -494,6 +495,12 @@ static const struct key_def udp_keys[] = {
 	{ NULL, NULL, 0, 0, 0 }
 };
 
+static const struct key_def media_keys[] = {
+	CFG_KEY("timeout", parse_duration, struct config, media_timeout, 0, 0),
+	CFG_KEY("hold_timeout", parse_duration, struct config, media_hold_timeout, 0, 0),
+	{ NULL, NULL, 0, 0, 0 }
+};
+
 static const struct key_def policy_keys[] = {
 	CFG_KEY("database", parse_text, struct config, policy_db, 0, CFG_PATH_MAX),
 	{ NULL, NULL, 0, 0, 0 }
@@ -522,6 +529,7 @@ static const struct sect_def sects[SECT_COUNT] = {
 	[SECT_TIMERS] = { "timers", false, timer_keys },
 	[SECT_TCP] = { "tcp", false, tcp_keys },
 	[SECT_UDP] = { "udp", false, udp_keys },
+	[SECT_MEDIA] = { "media", false, media_keys },
 	[SECT_POLICY] = { "policy", false, policy_keys },
 	[SECT_ZONE] = { "zone", true, zone_keys },
 	[SECT_LISTENER] = { "listener", true, listener_keys },
@@ -540,6 +548,8 @@ static void config_defaults(struct config *cfg)
 	cfg->tcp_partial_timeout = 10.0;
 	/* RFC 3261 18.1.1 */
 	cfg->udp_size_limit = 1300;
+	cfg->media_timeout = 60.0;
+	cfg->media_hold_timeout = 3600.0;
 	snprintf(cfg->policy_db, sizeof(cfg->policy_db), "b2bua.db");
 }
 
@@ -631,7 +641,7 @@ static int sect_open(struct parser *p, struct pl inner)
 	}
 	if (!sd)
 		return perr(p, p->line, "unknown section [%.*s] (expected general, timers, tcp, udp, "
-			    "policy, zone or listener)", PL_FMT(inner));
+			    "media, policy, zone or listener)", PL_FMT(inner));
 	if (!sd->named) {
 		if (name.l)
 			return perr(p, p->line, "[%s] takes no name, found \"%.*s\"", sd->name, PL_FMT(name));

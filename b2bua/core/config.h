@@ -81,6 +81,8 @@ struct config {
 	double tcp_idle_timeout;	/* seconds */
 	double tcp_partial_timeout;	/* seconds a partial message may take */
 	size_t udp_size_limit;		/* RFC 3261 18.1.1: larger goes over TCP */
+	double media_timeout;		/* seconds without RTP from a sending side */
+	double media_hold_timeout;	/* the same for a side on hold */
 	struct cfg_zone *zones;
 	unsigned n_zones;
 	struct cfg_listener *listeners;

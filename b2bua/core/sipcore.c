@@ -425,8 +425,8 @@ int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct confi
 		.media = sc->media,
 		.zones = sc->zones,
 		.n_zones = cfg->n_zones,
-		.media_timeout_ms = 60000,
-		.media_hold_timeout_ms = 3600000,
+		.media_timeout_ms = (uint32_t)(cfg->media_timeout * 1000),
+		.media_hold_timeout_ms = (uint32_t)(cfg->media_hold_timeout * 1000),
 	};
 	err = call_mgr_alloc(&sc->calls, &env);
 	if (err)

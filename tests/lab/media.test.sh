@@ -3,10 +3,15 @@
 # and the carrier, each seeing only the B2BUA's address and ports, every
 # packet arriving intact; then with the carrier's trunk requiring SRTP
 # while the pbx speaks plain RTP, what each side receives decrypts (or
-# reads) correctly, with no authentication failure.
+# reads) correctly, with no authentication failure; and when the media
+# stops (a 2 s media timeout in this lab), the B2BUA ends the call with BYE
+# on both legs and says why in its CDR.
 set -eu
 . "$TESTS_DIR/lab/lib.sh"
-trap 'lab_stop >/dev/null 2>&1 || true' EXIT
+conf=$(mktemp)
+sed 's/^\[policy\]/[media]\ntimeout = 2s\n\n[policy]/' "$TESTS_DIR/lab/b2bua.conf" >"$conf"
+export LAB_CONF="$conf"
+trap 'lab_stop >/dev/null 2>&1 || true; rm -f "$conf"' EXIT
 lab_start
 rc=0
 check() { # FILE WHAT
@@ -30,6 +35,12 @@ run() { # NAME UAS
     check "$LAB_DIR/rtp-$1/callee.txt" "$1: RTP the carrier received"
 }
 run plain uas-rtp.xml
+# silence after one second: the call ends by the media timeout
+mkdir -p "$LAB_DIR/rtp-timeout"
+LAB_SIPP_ARGS="-key rtpeer $B2BUA_BIN/rtpeer -key rtp_dir $LAB_DIR/rtp-timeout" \
+    lab_pair uac-rtp-ended.xml uas-rtp-short.xml 1 1 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
+grep -q 'call ends: media timeout' "$LAB_DIR/b2bua.log" && echo "ok   the media timeout ended the call" ||
+    { echo "FAIL no media timeout in the log"; rc=1; }
 "$B2BUA_BIN/b2bua-policy" trunk set "$LAB_DIR/policy.db" carrier media_mode=srtp-required >/dev/null
 n=0
 while [ "$(grep -c 'policy in force' "$LAB_DIR/b2bua.log")" -lt 3 ] && [ $n -lt 50 ]; do
@@ -38,5 +49,7 @@ done
 run srtp uas-rtp-srtp.xml
 lab_leakcheck || rc=1
 lab_stop || rc=1
+python3 "$TESTS_DIR/lab/cdrcheck.py" "$LAB_DIR/policy.db" total:3 "reason=media timeout:1" \
+    hangup_by=b2bua:1 || rc=1
 [ $rc -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $rc

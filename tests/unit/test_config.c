@@ -374,7 +374,7 @@ static const struct {
 	{ "err-unknown-key.conf", "14: unknown key \"prot\" in [listener internal-udp]" },
 	{ "err-unknown-sources.conf", "7: unknown_sources must be reject or drop, not \"ignore\"" },
 	{ "err-unknown-section.conf", "3: unknown section [zones external] (expected general, timers, "
-	  "tcp, udp, policy, zone or listener)" },
+	  "tcp, udp, media, policy, zone or listener)" },
 	{ "err-missing-equals.conf", "2: expected \"key = value\", found \"signalling 127.0.0.1\"" },
 	{ "err-bad-number.conf", "2: bad number \"4k\" for max_connections: expected a whole number "
 	  "from 1 to 1000000" },
@@ -450,6 +450,18 @@ START_TEST(each_error_names_file_line_and_cause)
 }
 END_TEST
 
+START_TEST(test_media_timeouts_default_and_set)
+{
+	struct config *min = load_ok(CFG_DIR "minimal.conf");
+	struct config *cfg = load_ok(CFG_DIR "media.conf");
+
+	ck_assert(min->media_timeout == 60.0 && min->media_hold_timeout == 3600.0);
+	ck_assert(cfg->media_timeout == 3.0 && cfg->media_hold_timeout == 600.0);
+	config_free(min);
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_listener_unknown_sources_reject_by_default_or_drop)
 {
 	struct config *cfg = load_ok(CFG_DIR "unknown-sources.conf");
@@ -471,6 +483,7 @@ static Suite *config_suite(void)
 
 	tcase_add_test(tc, default_text_is_the_loopback_lab);
 	tcase_add_test(tc, test_listener_unknown_sources_reject_by_default_or_drop);
+	tcase_add_test(tc, test_media_timeouts_default_and_set);
 	tcase_add_test(tc, sections_left_out_take_the_documented_defaults);
 	tcase_add_test(tc, zone_and_listener_keys_left_out_take_their_defaults);
 	tcase_add_test(tc, durations_take_each_unit);
