@@ -35,6 +35,21 @@ run() { # NAME UAS
     check "$LAB_DIR/rtp-$1/callee.txt" "$1: RTP the carrier received"
 }
 run plain uas-rtp.xml
+# the caller moves its media to another port with a re-INVITE
+mkdir -p "$LAB_DIR/rtp-move"
+LAB_SIPP_ARGS="-key rtpeer $B2BUA_BIN/rtpeer -key rtp_dir $LAB_DIR/rtp-move" \
+    lab_pair uac-rtp-move.xml uas-rtp-move.xml 1 1 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
+sleep 1
+moved() { # FILE MIN WHAT
+    set -- "$(cat "$1" 2>/dev/null || echo none)" "$2" "$3"
+    case "$1" in
+    "sent "*) r=$(echo "$1" | cut -d' ' -f4) i=$(echo "$1" | cut -d' ' -f6)
+        if [ "$r" -ge "$2" ] && [ "$i" -eq "$r" ]; then echo "ok   $3: $1"; else echo "FAIL $3: $1"; rc=1; fi ;;
+    *) echo "FAIL $3: no report"; rc=1 ;;
+    esac
+}
+moved "$LAB_DIR/rtp-move/callee.txt" 85 "move: the carrier kept receiving across the move"
+moved "$LAB_DIR/rtp-move/caller2.txt" 30 "move: the caller's new port receives"
 # silence after one second: the call ends by the media timeout
 mkdir -p "$LAB_DIR/rtp-timeout"
 LAB_SIPP_ARGS="-key rtpeer $B2BUA_BIN/rtpeer -key rtp_dir $LAB_DIR/rtp-timeout" \
@@ -49,7 +64,7 @@ done
 run srtp uas-rtp-srtp.xml
 lab_leakcheck || rc=1
 lab_stop || rc=1
-python3 "$TESTS_DIR/lab/cdrcheck.py" "$LAB_DIR/policy.db" total:3 "reason=media timeout:1" \
+python3 "$TESTS_DIR/lab/cdrcheck.py" "$LAB_DIR/policy.db" total:4 "reason=media timeout:1" \
     hangup_by=b2bua:1 || rc=1
 [ $rc -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $rc
