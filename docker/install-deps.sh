@@ -1,14 +1,18 @@
 #!/bin/sh
 # Installs what building and running the daemon needs on Debian 12.
 # With --test it also installs what the test suite needs (SIPp, clang with
-# the libFuzzer and sanitizer runtimes, iproute2 for the network namespace).
+# the libFuzzer and sanitizer runtimes, iproute2 for the network namespace);
+# with --bench, the peers the benchmarks measure against as well (Kamailio,
+# rtpengine).
 set -eu
 runtime="build-essential clang cmake pkg-config libev-dev libssl-dev libsrtp2-dev libsqlite3-dev check"
 testing="libclang-rt-14-dev sip-tester iproute2 util-linux python3 valgrind"
+bench="kamailio rtpengine-daemon"
 pkgs="$runtime"
-if [ "${1:-}" = "--test" ]; then
-    pkgs="$runtime $testing"
-fi
+case "${1:-}" in
+--test) pkgs="$runtime $testing" ;;
+--bench) pkgs="$runtime $testing $bench" ;;
+esac
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
     SUDO="sudo"
