@@ -17,32 +17,54 @@ int rand_bytes(void *buf, size_t len)
 	return 0;
 }
 
+/* Identifiers are many and small: one RAND_bytes call per identifier
+ * costs more than the rest of building a request, so each thread draws
+ * from a buffer it refills from the CSPRNG. */
+static _Thread_local unsigned char pool[1024];
+static _Thread_local size_t pool_left;
+
+static int pool_byte(unsigned char *b)
+{
+	if (!pool_left) {
+		int err = rand_bytes(pool, sizeof(pool));
+		if (err)
+			return err;
+		pool_left = sizeof(pool);
+	}
+	*b = pool[sizeof(pool) - pool_left];
+	/* a byte is used once and not kept */
+	pool[sizeof(pool) - pool_left] = 0;
+	pool_left--;
+	return 0;
+}
+
+int rand_small(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	for (size_t i = 0; i < len; i++) {
+		int err = pool_byte(&p[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int rand_token(char *dst, size_t len)
 {
 	static const char alphabet[] =
 		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-	unsigned char raw[64];
 	size_t done = 0;
 
 	while (done < len) {
-		size_t n = len - done < sizeof(raw) ? len - done : sizeof(raw);
-		int err = rand_bytes(raw, n);
+		unsigned char r;
+		int err = pool_byte(&r);
 		if (err)
 			return err;
-		for (size_t i = 0; i < n; i++) {
-			/* 62 symbols: reject 248..255 to keep the distribution flat */
-			unsigned char r = raw[i];
-			if (r >= 248) {
-				unsigned char again;
-				do {
-					err = rand_bytes(&again, 1);
-					if (err)
-						return err;
-				} while (again >= 248);
-				r = again;
-			}
-			dst[done++] = alphabet[r % 62];
-		}
+		/* 62 symbols: reject 248..255 to keep the distribution flat */
+		if (r >= 248)
+			continue;
+		dst[done++] = alphabet[r % 62];
 	}
 	dst[len] = '\0';
 	return 0;

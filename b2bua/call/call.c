@@ -120,13 +120,29 @@ void call_mgr_set_cdr(struct call_mgr *m, struct db_cdr_writer *cdr)
 
 static void ok_stop(struct call *c, int leg)
 {
-	struct leg_ok *ok = &c->ok[leg];
+	struct leg_ok *ok = c->ok[leg];
 
+	if (!ok)
+		return;
 	if (ok->active)
 		ev_timer_stop(c->mgr->env.loop, &ok->tmr);
-	ok->active = false;
 	mbuf_unref(ok->resp);
-	ok->resp = NULL;
+	free(ok);
+	c->ok[leg] = NULL;
+}
+
+/* our ACK for a retransmitted 2xx: the one kept, or written again */
+static void resend_ack(struct call *c, int leg)
+{
+	struct leg_ack *a = &c->ack[leg];
+	struct mbuf *mb;
+
+	if (a->ack) {
+		call_send_raw(c, leg, a->ack);
+	} else if (a->sent && dlg_build_ack(&mb, &c->leg[leg], a->cseq, NULL, NULL) == 0) {
+		call_send_raw(c, leg, mb);
+		mbuf_unref(mb);
+	}
 }
 
 static void call_free(struct call *c)
@@ -439,7 +455,9 @@ int call_respond(struct call *c, int leg, struct tsx *st, const struct sip_msg *
 	err = tsx_respond(st, scode, mb);
 	if (!err && scode >= 200 && scode < 300 && req->method == SIP_METHOD_INVITE) {
 		ok_stop(c, leg);
-		c->ok[leg].resp = mbuf_ref(mb);
+		c->ok[leg] = calloc(1, sizeof(*c->ok[leg]));
+		if (c->ok[leg])
+			c->ok[leg]->resp = mbuf_ref(mb);
 	}
 	mbuf_unref(mb);
 	if (st == c->a_ist && scode >= 200) {
@@ -465,7 +483,7 @@ static void ok_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct leg_ok *ok = w->data;
 	struct call *c = ok->call;
-	int leg = ok == &c->ok[LEG_A] ? LEG_A : LEG_B;
+	int leg = ok == c->ok[LEG_A] ? LEG_A : LEG_B;
 
 	(void)revents;
 	ok->waited += ok->interval;
@@ -488,8 +506,10 @@ static void ok_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 void call_ok_start(struct call *c, int leg, const struct tp_dest *dest)
 {
-	struct leg_ok *ok = &c->ok[leg];
+	struct leg_ok *ok = c->ok[leg];
 
+	if (!ok)
+		return;		/* no 2xx kept to re-send */
 	ok->call = c;
 	ok->dest = *dest;
 	ok->interval = c->mgr->env.t1;
@@ -520,7 +540,12 @@ void call_send_owed_ack(struct call *c, int leg, const struct sip_msg *with_body
 			  sdp ? &body : NULL) == 0) {
 		call_send_raw(c, leg, mb);
 		mbuf_unref(owed->ack);
-		owed->ack = mb;
+		owed->ack = NULL;
+		owed->sent = true;
+		if (sdp)
+			owed->ack = mb;
+		else
+			mbuf_unref(mb);
 	}
 	free(sdp);
 	owed->owed = false;
@@ -530,12 +555,9 @@ void call_send_owed_ack(struct call *c, int leg, const struct sip_msg *with_body
  * on the other leg (carrying the body for a late-offer answer) */
 void call_got_ack(struct call *c, int leg, const struct sip_msg *ack)
 {
-	if (!c->ok[leg].active && !c->ack[OTHER(leg)].owed)
+	if (!c->ok[leg] && !c->ack[OTHER(leg)].owed)
 		return;		/* a retransmitted ACK */
-	if (c->ok[leg].active) {
-		c->ok[leg].active = false;
-		ev_timer_stop(c->mgr->env.loop, &c->ok[leg].tmr);
-	}
+	ok_stop(c, leg);
 	call_send_owed_ack(c, OTHER(leg), ack);
 	if (c->state == CALL_ANSWERED) {
 		c->state = CALL_CONFIRMED;
@@ -731,8 +753,7 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 		if (c->b_answered) {
 			if (pl_eq_str(&resp->to.tag, c->leg[LEG_B].rtag)) {
 				/* a retransmission: repeat our ACK if it went out */
-				if (c->ack[LEG_B].ack)
-					call_send_raw(c, LEG_B, c->ack[LEG_B].ack);
+				resend_ack(c, LEG_B);
 			} else {
 				fork_kill(c, resp);
 			}
@@ -1223,8 +1244,7 @@ bool call_mgr_stray_2xx(struct call_mgr *m, const struct sip_msg *resp)
 			continue;
 		if (d->rtag && pl_eq_str(&resp->to.tag, d->rtag)) {
 			/* a retransmission: repeat our ACK if it went out */
-			if (c->ack[leg].ack)
-				call_send_raw(c, leg, c->ack[leg].ack);
+			resend_ack(c, leg);
 		} else if (leg == LEG_B) {
 			fork_kill(c, resp);
 		}

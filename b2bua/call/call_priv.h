@@ -47,7 +47,9 @@ struct leg_ok {
 struct leg_ack {
 	uint32_t cseq;		/* of the INVITE the ACK acknowledges */
 	bool owed;		/* sent when the other leg ACKs our 2xx */
-	struct mbuf *ack;	/* the last ACK sent, for 2xx retransmissions */
+	bool sent;
+	struct mbuf *ack;	/* kept only when it carried a body (an answer):
+				 * else it is written again for a retransmitted 2xx */
 };
 
 /* RFC 4028 on one leg */
@@ -77,8 +79,8 @@ struct call {
 	bool cross_zone;		/* the legs are in different zones */
 	/* what must not appear on each leg */
 	struct topo_guard guard[2];
-	char peer_ip[2][SA_STRLEN];
-	char our_ip[2][SA_STRLEN];
+	char peer_ip[2][48];		/* textual addresses, IPv6 included */
+	char our_ip[2][48];
 	char a_branch[64];
 	struct sip_msg *a_invite;	/* leg A's INVITE, for our responses */
 	struct tp_dest a_reply;		/* where responses on leg A go */
@@ -95,7 +97,7 @@ struct call {
 	bool b_rseq_set;
 	struct call_media *media;	/* NULL until SDP is seen */
 	bool bye_after_ack[2];		/* BYE owed once that leg ACKs our 2xx */
-	struct leg_ok ok[2];
+	struct leg_ok *ok[2];		/* only from our 2xx until its ACK */
 	struct leg_ack ack[2];
 	struct relay *relays;
 	struct call_route *route;	/* while leg B is being set up; NULL after */
@@ -115,7 +117,7 @@ struct call {
 	char final_reason[64];
 	int hangup_by;			/* enum db_hangup */
 	unsigned attempts;
-	char failover[96];		/* why the last attempt moved on */
+	char failover[48];		/* why the last attempt moved on */
 	char *users;			/* R-URI, From and To users of leg A, NUL-separated */
 };
 

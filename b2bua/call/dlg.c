@@ -206,7 +206,7 @@ int dlg_from_invite(struct dlg *d, const struct sip_msg *inv, const char *contac
 	d->rcseq_set = true;
 	snprintf(d->via_host, sizeof(d->via_host), "%s", via_host);
 	d->via_port = via_port;
-	if (rand_bytes(&start, sizeof(start)))
+	if (rand_small(&start, sizeof(start)))
 		start = 1;
 	d->lcseq = start & 0x3fffffff;	/* room to count up below 2**31 */
 	err = new_tag(&d->ltag);
@@ -249,7 +249,7 @@ int dlg_new_uac(struct dlg *d, const char *luri, const char *ruri, const char *t
 	snprintf(d->via_host, sizeof(d->via_host), "%s", via_host);
 	d->via_port = via_port;
 	d->dest = *dest;
-	if (rand_bytes(&start, sizeof(start)))
+	if (rand_small(&start, sizeof(start)))
 		start = 1;
 	d->lcseq = start & 0x3fffffff;
 	err = new_tag(&d->ltag);

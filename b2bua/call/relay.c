@@ -124,7 +124,7 @@ static bool reinvite_pending(const struct call *c)
 		if (r->req->method == SIP_METHOD_INVITE && r->st)
 			return true;
 	}
-	return c->ok[LEG_A].active || c->ok[LEG_B].active;
+	return c->ok[LEG_A] || c->ok[LEG_B];
 }
 
 static void answer_here(struct call *c, int leg, struct tsx *st, const struct sip_msg *req,
