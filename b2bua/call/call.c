@@ -959,7 +959,7 @@ static int start_leg_b(struct call *c)
 {
 	struct call_mgr *m = c->mgr;
 	struct sip_msg *req = c->a_invite;
-	char contact[256], luri[1024], ruri[1024], via_host[SA_STRLEN + 2], ip[SA_STRLEN];
+	char contact[256], luri[1024], ruri[1024], via_host[SA_STRLEN + 2], ip[48];
 	const char *zone_a, *zone_b;
 	uint16_t port_a, port_b;
 	struct mbuf *mb, *extra;
@@ -1075,7 +1075,7 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 		     const struct tp_rx *rx, const struct tp_dest *reply_to, bool *kept)
 {
 	struct call *c;
-	char rnd[13], contact[256], via_host[SA_STRLEN + 2], ip[SA_STRLEN];
+	char rnd[13], contact[256], via_host[SA_STRLEN + 2], ip[48];
 	char user[128];
 	const char *zone_a;
 	uint16_t port_a;

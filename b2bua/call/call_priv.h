@@ -117,7 +117,7 @@ struct call {
 	char final_reason[64];
 	int hangup_by;			/* enum db_hangup */
 	unsigned attempts;
-	char failover[48];		/* why the last attempt moved on */
+	char failover[56];		/* why the last attempt moved on */
 	char *users;			/* R-URI, From and To users of leg A, NUL-separated */
 };
 
