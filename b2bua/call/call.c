@@ -109,7 +109,10 @@ void call_route_keep(struct call *c)
 	c->route_id = r->route_id;
 	snprintf(c->trunk_in, sizeof(c->trunk_in), "%s", r->trunk_in);
 	snprintf(c->trunk_out, sizeof(c->trunk_out), "%s", r->trunk_out);
-	free(r);
+	if (c->setup->fo_on)
+		ev_timer_stop(c->mgr->env.loop, &c->setup->fo_tmr);
+	free(c->setup);
+	c->setup = NULL;
 	c->route = NULL;
 }
 
@@ -272,9 +275,9 @@ static void cdr_make(struct call *c)
 
 static void fo_stop(struct call *c)
 {
-	if (c->fo_on) {
-		ev_timer_stop(c->mgr->env.loop, &c->fo_tmr);
-		c->fo_on = false;
+	if (c->setup && c->setup->fo_on) {
+		ev_timer_stop(c->mgr->env.loop, &c->setup->fo_tmr);
+		c->setup->fo_on = false;
 	}
 }
 
@@ -311,9 +314,10 @@ void call_end(struct call *c, const char *why)
 	}
 	if (!c->final_reason[0])
 		snprintf(c->final_reason, sizeof(c->final_reason), "%s", why);
-	if (c->max_dur_on) {
-		ev_timer_stop(m->env.loop, &c->max_dur);
-		c->max_dur_on = false;
+	if (c->max_dur) {
+		ev_timer_stop(m->env.loop, c->max_dur);
+		free(c->max_dur);
+		c->max_dur = NULL;
 	}
 	fo_stop(c);
 	call_st_free(c);
@@ -699,7 +703,7 @@ static void fo_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	c->fo_on = false;
+	c->setup->fo_on = false;
 	log_info(c->id, "leg B gave no answer within %us", c->route->failover_timeout);
 	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, bye_resp_h, NULL) == 0)
 		tsx_detach(cancel);
@@ -716,7 +720,6 @@ static void max_dur_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	c->max_dur_on = false;
 	call_end(c, "maximum call duration");
 }
 
@@ -804,12 +807,11 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 			return;
 		}
 		c->state = CALL_ANSWERED;
-		call_ok_start(c, LEG_A, &c->a_reply);
-		if (c->route->max_duration) {
-			ev_timer_init(&c->max_dur, max_dur_cb, c->route->max_duration, 0);
-			c->max_dur.data = c;
-			ev_timer_start(c->mgr->env.loop, &c->max_dur);
-			c->max_dur_on = true;
+		call_ok_start(c, LEG_A, &c->setup->a_reply);
+		if (c->route->max_duration && (c->max_dur = malloc(sizeof(*c->max_dur)))) {
+			ev_timer_init(c->max_dur, max_dur_cb, c->route->max_duration, 0);
+			c->max_dur->data = c;
+			ev_timer_start(c->mgr->env.loop, c->max_dur);
 		}
 		call_route_keep(c);
 		log_info(c->id, "answered %u", code);
@@ -1038,10 +1040,10 @@ static int start_leg_b(struct call *c)
 		return 503;
 	fo_stop(c);
 	if (c->route->failover_timeout) {
-		ev_timer_init(&c->fo_tmr, fo_cb, c->route->failover_timeout, 0);
-		c->fo_tmr.data = c;
-		ev_timer_start(m->env.loop, &c->fo_tmr);
-		c->fo_on = true;
+		ev_timer_init(&c->setup->fo_tmr, fo_cb, c->route->failover_timeout, 0);
+		c->setup->fo_tmr.data = c;
+		ev_timer_start(m->env.loop, &c->setup->fo_tmr);
+		c->setup->fo_on = true;
 	}
 	return 0;
 }
@@ -1105,7 +1107,11 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 	c->a_invite = req;
 	c->a_cseq = req->cseq.num;
 	c->a_ist = st;
-	c->a_reply = *reply_to;
+	c->setup = calloc(1, sizeof(*c->setup));
+	if (c->setup) {
+		c->route = &c->setup->route;
+		c->setup->a_reply = *reply_to;
+	}
 	*kept = true;
 	m->stats.created++;
 	m->stats.active++;
@@ -1140,8 +1146,7 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 	pl_strcpy(&req->via.branch, c->a_branch, sizeof(c->a_branch));
 
 	/* where it goes */
-	c->route = calloc(1, sizeof(*c->route));
-	if (!c->route) {
+	if (!c->setup) {
 		call_respond(c, LEG_A, st, req, 500, NULL, NULL, false, NULL, NULL, NULL);
 		call_end(c, "out of memory");
 		return;

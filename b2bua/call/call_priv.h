@@ -61,6 +61,14 @@ struct leg_st {
 	struct tsx *ct;		/* our last refresh */
 };
 
+/* What a call needs only until it is answered (memory per held call). */
+struct call_setup {
+	struct call_route route;	/* first: the router fills it */
+	struct tp_dest a_reply;		/* where responses on leg A go */
+	ev_timer fo_tmr;		/* the route's failover timeout */
+	bool fo_on;
+};
+
 struct call_entry {
 	struct call_entry *next;
 	struct call *call;
@@ -83,7 +91,6 @@ struct call {
 	char our_ip[2][48];
 	char a_branch[64];
 	struct sip_msg *a_invite;	/* leg A's INVITE, for our responses */
-	struct tp_dest a_reply;		/* where responses on leg A go */
 	uint32_t a_cseq;		/* of leg A's INVITE */
 	struct tsx *a_ist;		/* until A has a final response */
 	bool a_final;
@@ -100,17 +107,15 @@ struct call {
 	struct leg_ok *ok[2];		/* only from our 2xx until its ACK */
 	struct leg_ack ack[2];
 	struct relay *relays;
-	struct call_route *route;	/* while leg B is being set up; NULL after */
+	struct call_setup *setup;	/* while leg B is being set up; NULL after */
+	struct call_route *route;	/* &setup->route */
 	bool routed;			/* route_done owed */
 	/* what is kept of the route once the call is answered */
 	void *route_handle;
 	int64_t route_id;
 	char trunk_in[32], trunk_out[32];
-	ev_timer max_dur;		/* the trunks' maximum call duration */
-	bool max_dur_on;
+	ev_timer *max_dur;		/* the trunks' maximum call duration, if any */
 	struct leg_st st[2];		/* session timers */
-	ev_timer fo_tmr;		/* the route's failover timeout */
-	bool fo_on;
 	/* for the CDR */
 	double setup_time, answer_time;
 	uint16_t final_status;		/* what leg A got */

@@ -1,6 +1,7 @@
 #include "sipcore.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ struct sipcore {
 	struct call_zone *zones;
 	struct db_cdr_writer *cdr;
 	bool *drop_unknown;		/* per listener */
+	ev_timer trim;			/* gives freed memory back to the system */
 	unsigned n_listeners;
 	struct sipcore_stats stats;
 };
@@ -288,6 +290,17 @@ static void error_h(const struct tp_dest *dst, int err, void *arg)
 	log_info(NULL, "stream to %s failed: %s", addr, strerror(err));
 }
 
+/* Transactions come and go by the thousand: their freed memory would stay
+ * in the process without this, and resident memory would not tell what
+ * the established calls really hold. */
+static void trim_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	malloc_trim(0);
+}
+
 /* the media library logs through ours (its threads too: log_line locks) */
 static void media_log(enum media_log_level level, const char *msg, void *arg)
 {
@@ -410,6 +423,8 @@ int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct confi
 	err = media_start(sc, loop, cfg);
 	if (err)
 		goto out;
+	ev_timer_init(&sc->trim, trim_cb, 10.0, 10.0);
+	ev_timer_start(loop, &sc->trim);
 
 	struct call_env env = {
 		.loop = loop,
@@ -462,6 +477,7 @@ void sipcore_free(struct sipcore *sc)
 {
 	if (!sc)
 		return;
+	ev_timer_stop(sc->loop, &sc->trim);
 	/* every call ends (its CDR queued), then every CDR is written */
 	call_mgr_free(sc->calls);
 	if (sc->cdr) {
