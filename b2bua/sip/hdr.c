@@ -110,10 +110,28 @@ bool sip_token_list_has(const struct pl *list, const char *tok)
 	return false;
 }
 
+/* the ";a=b;c" after a Via sent-by or an address: nothing but LWS, or
+ * well-formed parameters to the end; *params (without the first ';') is
+ * left unset when there are none.  0 or EBADMSG */
+static int trailing_params(const char *p, const char *end, struct pl *params)
+{
+	const char *s = skip_lws(p, end);
+	unsigned n;
+
+	if (s == end)
+		return 0;
+	if (*s != ';')
+		return EBADMSG;
+	p = sip_params_scan(s, end, &n);
+	if (!p || skip_lws(p, end) != end)
+		return EBADMSG;
+	*params = pl_make(s + 1, (size_t)(end - s - 1));
+	return 0;
+}
+
 int sip_via_decode(struct sip_via *via, const struct pl *value)
 {
 	const char *p, *end, *s;
-	unsigned nparams;
 	uint32_t port;
 
 	memset(via, 0, sizeof(*via));
@@ -182,14 +200,9 @@ int sip_via_decode(struct sip_via *via, const struct pl *value)
 			return EBADMSG;
 		via->port = (uint16_t)port;
 	}
-	s = skip_lws(p, end);
-	if (s < end) {
-		if (*s != ';')
-			return EBADMSG;
-		p = sip_params_scan(s, end, &nparams);
-		if (!p || skip_lws(p, end) != end)
-			return EBADMSG;
-		via->params = pl_make(s + 1, (size_t)(end - s - 1));
+	if (trailing_params(p, end, &via->params))
+		return EBADMSG;
+	if (via->params.p) {
 		/* one pass for the parameters the transaction and transport
 		 * layers read; the first occurrence of each counts */
 		size_t pos = 0;
@@ -234,7 +247,6 @@ static bool dname_valid(const char *p, const char *end)
 int sip_addr_decode(struct sip_addr *addr, const struct pl *value)
 {
 	const char *p, *end, *s, *ue;
-	unsigned nparams;
 	int err;
 
 	memset(addr, 0, sizeof(*addr));
@@ -296,16 +308,10 @@ int sip_addr_decode(struct sip_addr *addr, const struct pl *value)
 	if (err)
 		return err;
 params:
-	s = skip_lws(p, end);
-	if (s < end) {
-		if (*s != ';')
-			return EBADMSG;
-		p = sip_params_scan(s, end, &nparams);
-		if (!p || skip_lws(p, end) != end)
-			return EBADMSG;
-		addr->params = pl_make(s + 1, (size_t)(end - s - 1));
+	if (trailing_params(p, end, &addr->params))
+		return EBADMSG;
+	if (addr->params.p)
 		sip_param_get(&addr->params, "tag", &addr->tag);
-	}
 	return 0;
 }
 
