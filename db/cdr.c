@@ -28,6 +28,8 @@ struct db_cdr_writer {
 	unsigned batch_ms, batch_rows;
 	char *path;
 	sqlite3 *sql;
+	/* prepared once, on the writer thread, for its whole life */
+	sqlite3_stmt *ins, *ins_st, *sp_begin, *sp_release, *sp_rollback;
 	uint64_t rows, batches, failed;
 };
 
@@ -105,39 +107,71 @@ static int insert_one(sqlite3 *sql, sqlite3_stmt *ins, sqlite3_stmt *ins_st,
 	return 0;
 }
 
+static int step_once(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : rc;
+}
+
+/* the statements every batch uses, prepared on the first one */
+static int prepare_all(struct db_cdr_writer *w)
+{
+	if (w->ins)
+		return 0;
+	if (db_prepare(w->sql, "INSERT INTO cdr (call_id, attempt, leg_a, "
+		"leg_b, from_trunk, to_trunk, route_id, failover, ruri_user, from_user, to_user, "
+		"status, reason, setup_time, answer_time, end_time, duration, hangup_by) VALUES "
+		"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &w->ins) ||
+	    db_prepare(w->sql, "INSERT INTO cdr_stream (cdr_id, idx, leg, packets_in, "
+		"packets_out, bytes_in, bytes_out, lost, jitter_ms) VALUES (?,?,?,?,?,?,?,?,?)",
+		&w->ins_st) ||
+	    db_prepare(w->sql, "SAVEPOINT row", &w->sp_begin) ||
+	    db_prepare(w->sql, "RELEASE row", &w->sp_release) ||
+	    db_prepare(w->sql, "ROLLBACK TO row", &w->sp_rollback))
+		return EIO;
+	return 0;
+}
+
+static void finalize_all(struct db_cdr_writer *w)
+{
+	sqlite3_finalize(w->ins);
+	sqlite3_finalize(w->ins_st);
+	sqlite3_finalize(w->sp_begin);
+	sqlite3_finalize(w->sp_release);
+	sqlite3_finalize(w->sp_rollback);
+	w->ins = w->ins_st = w->sp_begin = w->sp_release = w->sp_rollback = NULL;
+}
+
 /* one transaction for the whole batch; a row that fails is logged and
  * skipped so that one bad record does not cost the others */
 static void write_batch(struct db_cdr_writer *w, struct cdr_item *list)
 {
-	sqlite3_stmt *ins = NULL, *ins_st = NULL;
 	uint64_t n = 0, bad = 0;
 	int rc;
 
 	rc = sqlite3_exec(w->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	if (rc != SQLITE_OK || db_prepare(w->sql, "INSERT INTO cdr (call_id, attempt, leg_a, "
-		"leg_b, from_trunk, to_trunk, route_id, failover, ruri_user, from_user, to_user, "
-		"status, reason, setup_time, answer_time, end_time, duration, hangup_by) VALUES "
-		"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &ins) ||
-	    db_prepare(w->sql, "INSERT INTO cdr_stream (cdr_id, idx, leg, packets_in, "
-		"packets_out, bytes_in, bytes_out, lost, jitter_ms) VALUES (?,?,?,?,?,?,?,?,?)",
-		&ins_st)) {
+	if (rc != SQLITE_OK || prepare_all(w)) {
 		if (rc != SQLITE_OK)
 			db_sql_err(w->sql, rc, "cdr begin");
+		finalize_all(w);
 		for (struct cdr_item *it = list; it; it = it->next)
 			bad++;
 		goto out;
 	}
 	for (struct cdr_item *it = list; it; it = it->next) {
-		if (sqlite3_exec(w->sql, "SAVEPOINT row", NULL, NULL, NULL) != SQLITE_OK ||
-		    insert_one(w->sql, ins, ins_st, &it->cdr)) {
+		if (step_once(w->sp_begin) || insert_one(w->sql, w->ins, w->ins_st, &it->cdr)) {
 			log_err(NULL, "cdr: call %s attempt %u status %u not written", it->cdr.call_id,
 				it->cdr.attempt, it->cdr.status);
-			sqlite3_exec(w->sql, "ROLLBACK TO row", NULL, NULL, NULL);
+			sqlite3_reset(w->ins);
+			sqlite3_reset(w->ins_st);
+			step_once(w->sp_rollback);
 			bad++;
 		} else {
 			n++;
 		}
-		sqlite3_exec(w->sql, "RELEASE row", NULL, NULL, NULL);
+		step_once(w->sp_release);
 	}
 	rc = sqlite3_exec(w->sql, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
@@ -146,8 +180,6 @@ static void write_batch(struct db_cdr_writer *w, struct cdr_item *list)
 		n = 0;
 	}
 out:
-	sqlite3_finalize(ins);
-	sqlite3_finalize(ins_st);
 	if (sqlite3_get_autocommit(w->sql) == 0)
 		sqlite3_exec(w->sql, "ROLLBACK", NULL, NULL, NULL);
 	pthread_mutex_lock(&w->mtx);
@@ -291,6 +323,7 @@ int db_cdr_writer_stop(struct db_cdr_writer *w)
 	if (w->failed)
 		log_err(NULL, "cdr: %llu records could not be written to %s",
 			(unsigned long long)w->failed, w->path);
+	finalize_all(w);
 	sqlite3_close(w->sql);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->mtx);
