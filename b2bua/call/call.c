@@ -182,7 +182,7 @@ static void reaper_cb(struct ev_loop *loop, ev_idle *w, int revents)
 	}
 }
 
-static void bye_resp_h(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
+static void ignore_resp_h(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
 {
 	(void)ct;
 	(void)resp;
@@ -212,7 +212,7 @@ static void send_bye(struct call *c, int leg, const char *why)
 		return;
 	if (dlg_build_request(&mb, d, SIP_METHOD_BYE, 0, false, extra->data, NULL, NULL, branch,
 			      sizeof(branch)) == 0) {
-		if (call_send_request(c, leg, mb, &ct, bye_resp_h, NULL) == 0)
+		if (call_send_request(c, leg, mb, &ct, ignore_resp_h, NULL) == 0)
 			tsx_detach(ct);
 		mbuf_unref(mb);
 	}
@@ -301,7 +301,7 @@ void call_end(struct call *c, const char *why)
 	relay_abort_all(c);
 	if (c->b_ict && !c->b_answered && c->state == CALL_ROUTING) {
 		struct tsx *cancel;
-		if (tsx_client_cancel(c->b_ict, &cancel, bye_resp_h, NULL) == 0)
+		if (tsx_client_cancel(c->b_ict, &cancel, ignore_resp_h, NULL) == 0)
 			tsx_detach(cancel);
 	}
 	if (!c->b_answered)
@@ -601,7 +601,7 @@ static void fork_kill(struct call *c, const struct sip_msg *resp)
 			mbuf_unref(mb);
 			if (dlg_build_request(&mb, &d, SIP_METHOD_BYE, 0, false, NULL, NULL, NULL,
 					      branch, sizeof(branch)) == 0) {
-				if (call_send_request(c, LEG_B, mb, &ct, bye_resp_h, NULL) == 0)
+				if (call_send_request(c, LEG_B, mb, &ct, ignore_resp_h, NULL) == 0)
 					tsx_detach(ct);
 				mbuf_unref(mb);
 			}
@@ -614,6 +614,26 @@ static void fork_kill(struct call *c, const struct sip_msg *resp)
 
 static bool failover(struct call *c, uint16_t code);
 static int start_leg_b(struct call *c);
+
+/* Leg B starts again as a new dialog towards what c->route now says (the
+ * next target or route, or a redirect's Contact): the old attempt is
+ * forgotten, and leg A gets the status if the new one cannot start. */
+static void restart_leg_b(struct call *c)
+{
+	tsx_detach(c->b_ict);
+	c->b_ict = NULL;
+	table_del(c->mgr, c, LEG_B);
+	dlg_free(&c->leg[LEG_B]);
+	memset(&c->guard, 0, sizeof(c->guard));
+	c->b_rseq_set = false;
+	c->attempts++;
+	int st = start_leg_b(c);
+	if (st) {
+		call_respond(c, LEG_A, c->a_ist, c->a_invite, (uint16_t)st, NULL, NULL, false, NULL,
+			     NULL, NULL);
+		call_end(c, "the next attempt of leg B could not start");
+	}
+}
 
 /* the first Contact URI of a 3xx */
 static bool redirect_target(const struct sip_msg *resp, struct sip_addr *a)
@@ -633,7 +653,7 @@ static bool redirect_follow(struct call *c, const struct sip_msg *resp)
 {
 	struct sip_addr a;
 	struct tp_dest d;
-	char uri[512], user[128];
+	char uri[512];
 
 	if (c->redirects >= CALL_MAX_REDIRECTS || !redirect_target(resp, &a) ||
 	    a.uri_pl.l >= sizeof(uri))
@@ -645,22 +665,9 @@ static bool redirect_follow(struct call *c, const struct sip_msg *resp)
 	d.listener = c->route->out_listener;
 	c->route->dest = d;
 	snprintf(c->route->ruri, sizeof(c->route->ruri), "%s", uri);
-	pl_strcpy(&a.uri.user, user, sizeof(user));
 	log_info(c->id, "leg B redirected (%u) to %s", resp->scode, uri);
-	tsx_detach(c->b_ict);
-	c->b_ict = NULL;
-	table_del(c->mgr, c, LEG_B);
-	dlg_free(&c->leg[LEG_B]);
-	memset(&c->guard, 0, sizeof(c->guard));
-	c->b_rseq_set = false;
-	c->attempts++;
 	snprintf(c->failover, sizeof(c->failover), "%u redirect", resp->scode);
-	int st = start_leg_b(c);
-	if (st) {
-		call_respond(c, LEG_A, c->a_ist, c->a_invite, (uint16_t)st, NULL, NULL, false, NULL,
-			     NULL, NULL);
-		call_end(c, "redirect could not start leg B");
-	}
+	restart_leg_b(c);
 	return true;
 }
 
@@ -689,7 +696,7 @@ static void prack_b(struct call *c, uint32_t rseq)
 	if (dlg_build_request(&mb, &c->leg[LEG_B], SIP_METHOD_PRACK, 0, false, rack, NULL, NULL,
 			      branch, sizeof(branch)))
 		return;
-	if (call_send_request(c, LEG_B, mb, &ct, bye_resp_h, NULL) == 0)
+	if (call_send_request(c, LEG_B, mb, &ct, ignore_resp_h, NULL) == 0)
 		tsx_detach(ct);
 	mbuf_unref(mb);
 	log_debug(c->id, "PRACK for RSeq %u on leg B", rseq);
@@ -705,7 +712,7 @@ static void fo_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	c->setup->fo_on = false;
 	log_info(c->id, "leg B gave no answer within %us", c->route->failover_timeout);
-	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, bye_resp_h, NULL) == 0)
+	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, ignore_resp_h, NULL) == 0)
 		tsx_detach(cancel);
 	if (failover(c, 408))
 		return;
@@ -903,16 +910,6 @@ static void guard_init(struct call *c)
 		topo_guard_add(&c->guard[LEG_A], c->our_ip[LEG_B]);
 }
 
-static void uri_user(const struct sip_uri *u, char *buf, size_t size)
-{
-	if (u->user.l)
-		pl_strcpy(&u->user, buf, size);
-	else if (u->opaque.l)
-		pl_strcpy(&u->opaque, buf, size);
-	else
-		buf[0] = '\0';
-}
-
 static int listener_ip(struct call_mgr *m, unsigned idx, char *ip, size_t size, uint16_t *port,
 		       const char **zone)
 {
@@ -1057,19 +1054,8 @@ static bool failover(struct call *c, uint16_t code)
 	    m->env.route_next(c->route, code, m->env.route_arg))
 		return false;
 	snprintf(c->failover, sizeof(c->failover), "%u from trunk %s", code, c->route->trunk_out);
-	c->attempts++;
-	c->b_rseq_set = false;
 	log_info(c->id, "leg B failed %u: failing over to trunk %s", code, c->route->trunk_out);
-	tsx_detach(c->b_ict);
-	c->b_ict = NULL;
-	table_del(m, c, LEG_B);
-	dlg_free(&c->leg[LEG_B]);
-	memset(&c->guard, 0, sizeof(c->guard));
-	int st = start_leg_b(c);
-	if (st) {
-		call_respond(c, LEG_A, c->a_ist, c->a_invite, (uint16_t)st, NULL, NULL, false, NULL, NULL, NULL);
-		call_end(c, "failover could not start leg B");
-	}
+	restart_leg_b(c);
 	return true;
 }
 
@@ -1096,9 +1082,9 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 	c->attempts = 1;
 	{
 		char ru[128], fu[128], tu[128];
-		uri_user(&req->ruri, ru, sizeof(ru));
-		uri_user(&req->from.uri, fu, sizeof(fu));
-		uri_user(&req->to.uri, tu, sizeof(tu));
+		sip_uri_user(&req->ruri, ru, sizeof(ru));
+		sip_uri_user(&req->from.uri, fu, sizeof(fu));
+		sip_uri_user(&req->to.uri, tu, sizeof(tu));
 		size_t n = strlen(ru) + strlen(fu) + strlen(tu) + 3;
 		c->users = malloc(n);
 		if (c->users)
@@ -1128,7 +1114,7 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 	}
 	snprintf(c->our_ip[LEG_A], sizeof(c->our_ip[LEG_A]), "%s", ip);
 	snprintf(via_host, sizeof(via_host), strchr(ip, ':') ? "[%s]" : "%s", ip);
-	uri_user(&req->ruri, user, sizeof(user));
+	sip_uri_user(&req->ruri, user, sizeof(user));
 	snprintf(contact, sizeof(contact), "<sip:%s%s%s:%u>", user, user[0] ? "@" : "", via_host,
 		 port_a);
 	memset(&reply, 0, sizeof(reply));
@@ -1180,14 +1166,6 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 
 /* ---- requests on existing calls ---- */
 
-static void cancel_resp_h(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
-{
-	(void)ct;
-	(void)resp;
-	(void)err;
-	(void)arg;
-}
-
 static bool handle_cancel(struct call_mgr *m, struct sip_msg *req, struct tsx *st)
 {
 	struct call *c = call_find(m, &req->callid, LEG_A);
@@ -1204,7 +1182,7 @@ static bool handle_cancel(struct call_mgr *m, struct sip_msg *req, struct tsx *s
 	c->cancelled = true;
 	log_info(c->id, "CANCEL from leg A");
 	call_respond(c, LEG_A, c->a_ist, c->a_invite, 487, NULL, NULL, false, NULL, NULL, NULL);
-	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, cancel_resp_h, c) == 0)
+	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, ignore_resp_h, c) == 0)
 		tsx_detach(cancel);
 	/* leg B's final response (487, or a 2xx that crossed) ends the call */
 	return true;

@@ -251,16 +251,6 @@ static int refuse(struct call_route *out, uint16_t status, const char *fmt, ...)
 	return 0;
 }
 
-static void user_of(const struct sip_uri *u, char *buf, size_t size)
-{
-	if (u->user.l)
-		pl_strcpy(&u->user, buf, size);
-	else if (u->opaque.l)
-		pl_strcpy(&u->opaque, buf, size);
-	else
-		buf[0] = '\0';
-}
-
 /* our listener on zone with transport tp for the address family */
 static int out_listener(struct router *r, const char *zone, enum sip_transport tp, int family,
 			unsigned *idx)
@@ -396,9 +386,9 @@ int router_route(const struct sip_msg *inv, unsigned in_listener, struct call_ro
 		return ENOMEM;
 	}
 	hold->in = in;
-	user_of(&inv->ruri, ruser, sizeof(ruser));
-	user_of(&inv->from.uri, fuser, sizeof(fuser));
-	user_of(&inv->to.uri, tuser, sizeof(tuser));
+	sip_uri_user(&inv->ruri, ruser, sizeof(ruser));
+	sip_uri_user(&inv->from.uri, fuser, sizeof(fuser));
+	sip_uri_user(&inv->to.uri, tuser, sizeof(tuser));
 	hold->dec->trace = NULL;	/* no explanation wanted on the signalling path */
 	hold->dec->trace_size = 0;
 	rc = policy_decide(r->snap, in, ruser, fuser, tuser, time(NULL), r->seed++, hold->dec);

@@ -284,6 +284,9 @@ bool sip_value_next(const struct pl *hval, size_t *pos, struct pl *val, int *err
 
 /* Decoders for one value.  returns 0 or EBADMSG (or E2BIG past a limit) */
 int sip_uri_decode(struct sip_uri *uri, const struct pl *text);
+/* the user of a decoded URI (its user part, or a tel: number) into buf,
+ * NUL-terminated and truncated to size; "" when it has none */
+void sip_uri_user(const struct sip_uri *uri, char *buf, size_t size);
 int sip_via_decode(struct sip_via *via, const struct pl *value);
 int sip_addr_decode(struct sip_addr *addr, const struct pl *value);
 int sip_cseq_decode(struct sip_cseq *cseq, const struct pl *value);

@@ -163,3 +163,13 @@ int sip_uri_decode(struct sip_uri *uri, const struct pl *text)
 	uri->opaque = pl_make(p, (size_t)(end - p));
 	return 0;
 }
+
+void sip_uri_user(const struct sip_uri *uri, char *buf, size_t size)
+{
+	if (uri->user.l)
+		pl_strcpy(&uri->user, buf, size);
+	else if (uri->opaque.l)
+		pl_strcpy(&uri->opaque, buf, size);
+	else if (size)
+		buf[0] = '\0';
+}

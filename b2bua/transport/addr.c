@@ -74,25 +74,6 @@ bool tp_sa_is_any(const struct sockaddr_storage *sa)
 	return false;
 }
 
-void tp_sa_fmt(const struct sockaddr_storage *sa, char *buf, size_t size)
-{
-	char ip[INET6_ADDRSTRLEN];
-
-	if (sa->ss_family == AF_INET) {
-		const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
-
-		inet_ntop(AF_INET, &v4->sin_addr, ip, sizeof(ip));
-		snprintf(buf, size, "%s:%u", ip, (unsigned)ntohs(v4->sin_port));
-	} else if (sa->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
-
-		inet_ntop(AF_INET6, &v6->sin6_addr, ip, sizeof(ip));
-		snprintf(buf, size, "[%s]:%u", ip, (unsigned)ntohs(v6->sin6_port));
-	} else {
-		snprintf(buf, size, "(family %d)", (int)sa->ss_family);
-	}
-}
-
 bool tp_same_zone(const struct transport *t, unsigned a, unsigned b)
 {
 	if (a == b)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/sa.h"
 #include "tp.h"
 
 /* moves the unconsumed bytes into a new buffer of at least size bytes */
@@ -108,7 +109,7 @@ static void frame_all(struct tp_conn *c)
 			/* the message boundary is lost for good */
 			char a[64];
 
-			tp_sa_fmt(&c->peer, a, sizeof(a));
+			sa_fmt(&c->peer, a, sizeof(a));
 			log_notice(c->logid, "unframeable data from %s", a);
 			tp_conn_close(c, TP_CLOSE_FRAME);
 			return;

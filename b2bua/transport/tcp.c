@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/sa.h"
 #include "tp.h"
 
 /* Out of file descriptors, a pending connection would wake the loop
@@ -53,7 +54,7 @@ static void tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 				log_warn(tp_lid(l), "accept: %s", strerror(errno));
 			return;
 		}
-		tp_sa_fmt(&peer, a, sizeof(a));
+		sa_fmt(&peer, a, sizeof(a));
 		if (t->n_conns >= t->max_conns) {
 			t->stats.conns_refused++;
 			log_warn(tp_lid(l), "refusing a connection from %s: %u open", a, t->n_conns);
@@ -102,11 +103,11 @@ int tp_tcp_open(struct tp_listener *l)
 	fd = -1;
 	ev_io_init(&l->io, tcp_accept_cb, l->fd, EV_READ);
 	ev_io_start(t->loop, &l->io);
-	tp_sa_fmt(&l->local, a, sizeof(a));
+	sa_fmt(&l->local, a, sizeof(a));
 	log_info(tp_lid(l), "tcp listening on %s (zone %s)", a, l->cfg.zone);
 out:
 	if (err) {
-		tp_sa_fmt(&l->cfg.addr, a, sizeof(a));
+		sa_fmt(&l->cfg.addr, a, sizeof(a));
 		log_err(tp_lid(l), "tcp listener on %s: %s", a, strerror(err));
 	}
 	if (fd >= 0)
@@ -125,7 +126,7 @@ static int tcp_connect(struct tp_conn **cp, struct transport *t, unsigned li,
 	bool connecting = false;
 	int fd, err = 0;
 
-	tp_sa_fmt(peer, a, sizeof(a));
+	sa_fmt(peer, a, sizeof(a));
 	if (t->n_conns >= t->max_conns) {
 		log_warn(tp_lid(l), "not connecting to %s: %u connections open", a, t->n_conns);
 		return EMFILE;

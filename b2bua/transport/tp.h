@@ -151,8 +151,6 @@ socklen_t tp_sa_len(const struct sockaddr_storage *sa);
 bool tp_sa_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
 size_t tp_sa_hash(const struct sockaddr_storage *sa);
 bool tp_sa_is_any(const struct sockaddr_storage *sa);
-/* "[::1]:5060" or "127.0.0.1:5060" */
-void tp_sa_fmt(const struct sockaddr_storage *sa, char *buf, size_t size);
 /* returns the listener index of transport tp and sa's family for a send
  * asked to go out of `want`, or -1 (see transport_send) */
 int tp_listener_pick(const struct transport *t, enum sip_transport tp, int family, unsigned want);

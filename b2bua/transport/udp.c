@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/sa.h"
 #include "tp.h"
 
 /* a datagram of nothing but CRLFs is a keep-alive (RFC 5626 4.4.2 uses
@@ -153,14 +154,14 @@ int tp_udp_open(struct tp_listener *l)
 	{
 		char a[64];
 
-		tp_sa_fmt(&l->local, a, sizeof(a));
+		sa_fmt(&l->local, a, sizeof(a));
 		log_info(tp_lid(l), "udp listening on %s (zone %s)", a, l->cfg.zone);
 	}
 out:
 	if (err) {
 		char a[64];
 
-		tp_sa_fmt(&l->cfg.addr, a, sizeof(a));
+		sa_fmt(&l->cfg.addr, a, sizeof(a));
 		log_err(tp_lid(l), "udp listener on %s: %s", a, strerror(err));
 	}
 	if (fd >= 0)
@@ -184,7 +185,7 @@ int tp_udp_send(struct transport *t, const struct tp_dest *dst, struct mbuf *mb)
 		char a[64];
 
 		t->stats.send_errors++;
-		tp_sa_fmt(&dst->addr, a, sizeof(a));
+		sa_fmt(&dst->addr, a, sizeof(a));
 		log_debug(tp_lid(&t->lst[i]), "sendto %s: %s", a, strerror(err));
 		return err;
 	}

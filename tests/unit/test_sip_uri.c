@@ -385,6 +385,26 @@ START_TEST(test_hostname_grammar_enforced)
 }
 END_TEST
 
+START_TEST(test_uri_user_of_sip_tel_and_none)
+{
+	struct sip_uri u;
+	char buf[16];
+
+	ok(&u, "sip:+15551234567@example.com");
+	sip_uri_user(&u, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "+15551234567");
+	ok(&u, "tel:+15557654321");
+	sip_uri_user(&u, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "+15557654321");
+	ok(&u, "sip:example.com");
+	sip_uri_user(&u, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+	ok(&u, "sip:averyveryverylonguser@example.com");
+	sip_uri_user(&u, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "averyveryverylo");	/* size - 1 characters and the NUL */
+}
+END_TEST
+
 static Suite *sip_uri_suite(void)
 {
 	Suite *s = suite_create("sip_uri");
@@ -410,6 +430,7 @@ static Suite *sip_uri_suite(void)
 	tcase_add_test(tc, test_host_types);
 	tcase_add_test(tc, test_bad_hosts_are_ebadmsg);
 	tcase_add_test(tc, test_hostname_grammar_enforced);
+	tcase_add_test(tc, test_uri_user_of_sip_tel_and_none);
 	tcase_add_test(tc, test_ipv6_without_brackets_is_ebadmsg);
 	tcase_add_test(tc, test_ipv6_bracket_body_is_all_address);
 	tcase_add_test(tc, test_port_range);
