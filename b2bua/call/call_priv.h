@@ -160,6 +160,12 @@ void call_got_ack(struct call *c, int leg, const struct sip_msg *ack);
  * (488 unusable SDP, 503 no ports, 500) */
 int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offer,
 		   char **outp, size_t *lenp);
+/* an offer from leg `from` that the other leg cannot be asked about,
+ * answered by us into a malloc'd *outp: that side re-attached in the
+ * relay, the other leg untouched.  returns 0 or the status to answer with
+ * (488 an offer that adds streams or changes SRTP, 500) */
+int call_media_answer_here(struct call *c, int from, const struct pl *body,
+			   char **outp, size_t *lenp);
 void call_media_free(struct call *c);
 void call_media_links_free(struct call_mgr *m);
 /* hands the call's CDR to the media link (submitted with the streams'

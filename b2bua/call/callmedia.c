@@ -405,3 +405,98 @@ int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offe
 	media_sdp_free(sdp);
 	return err ? 500 : 0;
 }
+
+static enum media_dir dir_answering(enum media_dir offered)
+{
+	/* RFC 3264 6.1 */
+	switch (offered) {
+	case MEDIA_DIR_SENDONLY:
+		return MEDIA_DIR_RECVONLY;
+	case MEDIA_DIR_RECVONLY:
+		return MEDIA_DIR_SENDONLY;
+	case MEDIA_DIR_INACTIVE:
+		return MEDIA_DIR_INACTIVE;
+	default:
+		return MEDIA_DIR_SENDRECV;
+	}
+}
+
+/* The relay anchors the media, so a side that moves needs nothing from
+ * the other side: its new address goes to the relay, and the answer is
+ * its own offer turned round, on our address and ports of its leg.  The
+ * streams, and SRTP with its suite, must stay as negotiated: what would
+ * need the other side's consent is refused with 488. */
+int call_media_answer_here(struct call *c, int from, const struct pl *body,
+			   char **outp, size_t *lenp)
+{
+	const struct call_zone *z = zone_find(c, zone_of(c, from));
+	struct call_media *cm = c->media;
+	char keybuf[MEDIA_MAX_STREAMS][64];
+	struct media_sdp_leg leg;
+	struct media_sdp *sdp;
+	int status = 0;
+
+	if (!cm)
+		return 488;	/* no media negotiated to keep */
+	if (!z)
+		return 500;
+	if (media_sdp_parse(&sdp, body->p, body->l))
+		return 488;
+	if (sdp->nstreams != cm->n) {
+		media_sdp_free(sdp);
+		return 488;
+	}
+	memset(&leg, 0, sizeof(leg));
+	leg.addr = z->media_ip;
+	leg.ip6 = z->ip6;
+	if (cm->ncodecs[from]) {
+		leg.codecs = cm->codecs[from];
+		leg.ncodecs = cm->ncodecs[from];
+	}
+	for (unsigned i = 0; i < sdp->nstreams && !status; i++) {
+		const struct media_sdp_stream *st = &sdp->streams[i];
+		struct media_side *side = &cm->cfg[i].side[from];
+		struct cm_srtp *k = &cm->srtp[i];
+		struct media_key theirs;
+		unsigned idx;
+
+		if (!cm->added[i] || !st->port) {
+			leg.streams[i].port = 0;
+			continue;
+		}
+		/* as srtp_sides: a=crypto counts unless the trunk is RTP only */
+		if (k->on[from] != (st->ncrypto > 0 && cm->mode[from] != CALL_MEDIA_RTP_ONLY)) {
+			status = 488;
+			break;
+		}
+		if (k->on[from] && (media_crypto_choose(st, NULL, &idx, &theirs) ||
+				    theirs.suite != k->ours[from].suite ||
+				    media_key_to_sdes(&k->ours[from], keybuf[i], sizeof(keybuf[i])))) {
+			status = 488;
+			break;
+		}
+		side_from_sdp(side, sdp, st);
+		if (k->on[from]) {
+			/* RFC 4568 7.1.2: our answer keeps our key, under
+			 * the tag of the line we chose */
+			k->tag[from] = st->crypto[idx].tag;
+			side->srtp = true;
+			side->rx_key = theirs;
+			side->tx_key = k->ours[from];
+			leg.streams[i].srtp = true;
+			leg.streams[i].crypto_tag = k->tag[from];
+			leg.streams[i].crypto_suite = media_suite_name(k->ours[from].suite);
+			leg.streams[i].crypto_key = keybuf[i];
+		}
+		if (media_call_stream_update(cm->mc, cm->idx[i], &cm->cfg[i]))
+			log_warn(c->id, "relay update of stream %u failed", i);
+		leg.streams[i].port = cm->port[i][from];
+		leg.streams[i].rtcp_mux = st->rtcp_mux;
+		leg.streams[i].dir = dir_answering(media_sdp_stream_dir(sdp, st));
+		leg.streams[i].te_pt = -1;
+	}
+	if (!status && media_sdp_write(sdp, &leg, &cm->origin[from], outp, lenp))
+		status = 500;
+	media_sdp_free(sdp);
+	return status;
+}

@@ -133,6 +133,23 @@ static void answer_here(struct call *c, int leg, struct tsx *st, const struct si
 	call_respond(c, leg, st, req, code, reason, NULL, false, NULL, NULL, NULL);
 }
 
+static void update_answer_here(struct call *c, struct tsx *st, const struct sip_msg *req)
+{
+	char *sdp = NULL;
+	size_t len = 0;
+	int status = call_media_answer_here(c, LEG_B, &req->body, &sdp, &len);
+
+	if (status) {
+		log_info(c->id, "offer in an early UPDATE from leg B refused: %d", status);
+		answer_here(c, LEG_B, st, req, (uint16_t)status, NULL);
+		return;
+	}
+	struct pl ctype = PL("application/sdp"), body = pl_make(sdp, len);
+	call_respond(c, LEG_B, st, req, 200, NULL, NULL, true, &ctype, &body, NULL);
+	free(sdp);
+	log_info(c->id, "offer in an early UPDATE from leg B answered here");
+}
+
 void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 		   const struct tp_dest *reply_to, bool *kept)
 {
@@ -202,6 +219,15 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 		break;
 	default:
 		break;
+	}
+	/* RFC 3311 5.1: an offer in an UPDATE in leg B's early dialog cannot
+	 * go on to leg A, whose answer went in an unreliable provisional (we
+	 * never send reliable ones there); the relay anchors the media, so
+	 * the offer is answered here and leg A sees nothing of it */
+	if (req->method == SIP_METHOD_UPDATE && leg == LEG_B && c->state == CALL_ROUTING &&
+	    topo_has_sdp(req)) {
+		update_answer_here(c, st, req);
+		return;
 	}
 	if (c->state == CALL_ENDED || c->leg[other].state == DLG_TERMINATED || !c->leg[other].rtag) {
 		answer_here(c, leg, st, req, 481, NULL);
