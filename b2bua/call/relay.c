@@ -55,7 +55,6 @@ static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void
 	uint16_t code;
 
 	(void)ct;
-	(void)other;
 	if (!resp) {
 		if (!err) {			/* end notice */
 			r->ct = NULL;
@@ -66,6 +65,8 @@ static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void
 		/* RFC 3261 12.2.1.2: a timed-out in-dialog request means the
 		 * other side is gone: the whole call ends */
 		relay_answer(r, err == ETIMEDOUT ? 408 : 503, NULL, NULL, false, NULL, NULL);
+		if (err == ETIMEDOUT)
+			c->leg[other].state = DLG_TERMINATED;	/* no BYE to a dead peer */
 		call_end(c, err == ETIMEDOUT ? "in-dialog request timed out" : "transport error");
 		return;
 	}
@@ -114,8 +115,12 @@ static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void
 	}
 	free(sdp);
 	relay_answer(r, code, reason[0] ? reason : NULL, resp, false, NULL, NULL);
-	if (code == 408 || code == 481)
+	if (code == 408 || code == 481) {
+		/* RFC 3261 12.2.1.2: that dialog is over; only the requester's
+		 * leg gets a BYE */
+		c->leg[other].state = DLG_TERMINATED;
 		call_end(c, code == 408 ? "408 to an in-dialog request" : "481: the other side lost the dialog");
+	}
 }
 
 static bool reinvite_pending(const struct call *c)
