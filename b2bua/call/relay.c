@@ -306,11 +306,12 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 	log_info(c->id, "%.*s relayed from leg %s", PL_FMT(req->method_pl), leg == LEG_A ? "A" : "B");
 }
 
-/* at the end of a call: what is still unanswered gets 481 */
+/* at the end of a call: what is still unanswered gets 487 (RFC 3261
+ * 15.1.2: requests pending in a dialog that a BYE ends) */
 void relay_abort_all(struct call *c)
 {
 	for (struct relay *r = c->relays; r; r = r->next) {
-		relay_answer(r, 481, "Call Ended", NULL, false, NULL, NULL);
+		relay_answer(r, 487, NULL, NULL, false, NULL, NULL);
 		tsx_detach(r->ct);
 		r->ct = NULL;
 	}
