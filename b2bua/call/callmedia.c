@@ -56,6 +56,7 @@ struct cm_srtp {
 	uint32_t tag[2];
 	struct media_key ours[2];
 	bool have_ours[2];
+	bool heard[2];		/* an SDP from that leg set its media up */
 };
 
 struct call_media {
@@ -131,11 +132,13 @@ void call_media_event(const struct media_event *ev)
 				log_info(id,
 					 "stream %u: leg %s sent %llu packets relayed (%lld lost, jitter "
 					 "%.1f ms), %llu from unexpected sources, %llu failed SRTP "
-					 "authentication, %llu replayed, %llu malformed", ev->stream,
+					 "authentication, %llu replayed, %llu before its SRTP key was known, "
+					 "%llu malformed", ev->stream,
 					 side ? "B" : "A", (unsigned long long)r->packets, (long long)r->lost,
 					 r->jitter_ms, (unsigned long long)r->unexpected_source,
 					 (unsigned long long)r->srtp_auth_fail,
-					 (unsigned long long)r->srtp_replay, (unsigned long long)r->malformed);
+					 (unsigned long long)r->srtp_replay, (unsigned long long)r->srtp_no_key,
+					 (unsigned long long)r->malformed);
 			}
 		}
 		break;
@@ -259,6 +262,7 @@ static int srtp_sides(struct call *c, struct call_media *cm, unsigned i, int fro
 	unsigned idx;
 	struct media_key theirs;
 
+	k->heard[from] = true;
 	/* what the sending leg encrypts with */
 	if (st->ncrypto && cm->mode[from] != CALL_MEDIA_RTP_ONLY) {
 		if (media_crypto_choose(st, NULL, &idx, &theirs)) {
@@ -299,8 +303,18 @@ static int srtp_sides(struct call *c, struct call_media *cm, unsigned i, int fro
 					return 500;
 				k->have_ours[to] = true;
 			}
-			/* the relay learns that side's SRTP with its answer, which
-			 * brings the key it encrypts with */
+			/* Until its first answer brings the key that side
+			 * encrypts with, nothing it sends can be authenticated:
+			 * the relay drops it all rather than pass it on as plain
+			 * RTP, and sends it nothing in clear.  A side that has
+			 * answered before (a re-offer) keeps what it has until
+			 * the new answer. */
+			if (!k->heard[to]) {
+				struct media_side *ts = &cm->cfg[i].side[to];
+				memset(&ts->rx_key, 0, sizeof(ts->rx_key));
+				ts->srtp = true;
+				ts->tx_key = k->ours[to];
+			}
 			k->on[to] = true;
 			k->tag[to] = 1;
 		} else {
