@@ -10,6 +10,7 @@
 # both ways, SRTP on the carrier leg; each phone saw only its own zone's
 # addresses and identifiers; the CDR has the call with media on both legs.
 # Skipped (77) when baresip (Debian package baresip-core) is not installed.
+# ctest-labels: baresip media srtp
 set -eu
 . "$TESTS_DIR/lab/lib.sh"
 TALK=${BARESIP_TALK:-4}
@@ -66,7 +67,7 @@ ip addr add 127.0.0.21/32 dev lo label lo:carrier
 ip route replace local 127.0.0.1 dev lo table local src 127.0.0.11
 ip route add local 127.0.0.2 dev lo table local src 127.0.0.21
 
-phone() { # NAME ADDR HZ ACCOUNT-PARAMS
+phone() { # NAME ADDR HZ ACCOUNT-PARAMS RTCP-MUX
     d="$LAB_DIR/$1"
     mkdir -p "$d/snd"
     python3 "$TESTS_DIR/lab/baresip.py" tone "$d/tone.wav" "$3" 15
@@ -80,7 +81,7 @@ audio_source		aufile,$d/tone.wav
 ausrc_srate		8000
 ausrc_channels		1
 audio_buffer		20-160
-rtcp_mux		no
+rtcp_mux		$5
 jitter_buffer_delay	5-10
 module_path		$mods
 module			g711.so
@@ -97,8 +98,9 @@ EOF
     baresip -f "$d" -s </dev/null >"$d/baresip.log" 2>&1 &
     bs_pids="$bs_pids $!"
 }
-phone pbx 127.0.0.11 440 "<sip:pbx@127.0.0.11>;regint=0"
-phone carrier 127.0.0.21 1000 "<sip:15551234567@127.0.0.21>;answermode=auto;regint=0;mediaenc=srtp-mand"
+# the pbx offers a=rtcp-mux, the carrier declines it (RTCP on port + 1)
+phone pbx 127.0.0.11 440 "<sip:pbx@127.0.0.11>;regint=0" yes
+phone carrier 127.0.0.21 1000 "<sip:15551234567@127.0.0.21>;answermode=auto;regint=0;mediaenc=srtp-mand" no
 
 python3 "$TESTS_DIR/lab/baresip.py" call --caller 127.0.0.11:4444 --callee 127.0.0.21:4444 \
     --uri sip:15551234567@127.0.0.1 --talk "$TALK" --deadline $((TALK + 16)) >"$LAB_DIR/call.log" 2>&1 || rc=1
