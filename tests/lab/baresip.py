@@ -129,6 +129,9 @@ def check(args):
         else:
             other_blocks += 1
     seconds = tone_blocks * BLOCK_S
+    if not x:
+        print("FAIL %s: nothing (the file holds no audio: nothing was decoded)" % args.label)
+        return 1
     if best[1] == 0:
         print("FAIL %s: %.1f s of audio, all of it silence" % (args.label, len(x) / rate))
         return 1
