@@ -228,8 +228,13 @@ def wait(ctrls, cond, deadline, what):
 
 def call(args):
     deadline = time.monotonic() + args.deadline
-    caller = Ctrl("caller", args.caller, deadline)
-    callee = Ctrl("callee", args.callee, deadline)
+    try:
+        caller = Ctrl("caller", args.caller, deadline)
+        callee = Ctrl("callee", args.callee, deadline)
+    except OSError as e:
+        print("FAIL a phone's control socket (%s, %s) does not answer: %s"
+              % (args.caller, args.callee, e))
+        return 1
     both = [caller, callee]
     caller.send("dial", args.uri)
     if not wait(both, lambda: caller.seen("CALL_CLOSED") or callee.seen("CALL_CLOSED") or
