@@ -152,6 +152,14 @@ if grep -qE 'a=crypto|RTP/SAVP' "$pbx_trace"; then
 else
     echo "ok   the pbx never saw a=crypto or RTP/SAVP"
 fi
+# baresip names itself in its SDP (a=tool): what runs on the other side is
+# not for either phone to learn
+if awk '/ message received / { r = 1 } / message sent / { r = 0 } r && /^a=tool:/ { t = 1 }
+        END { exit t }' "$pbx_trace" "$carrier_trace"; then
+    echo "ok   neither phone was told the other's a=tool"
+else
+    echo "FAIL a phone received the other's a=tool line"; rc=1
+fi
 python3 "$TESTS_DIR/lab/leakcheck.py" \
     --side pbx:"$pbx_trace":127.0.0.11,127.0.0.1 \
     --side carrier:"$carrier_trace":127.0.0.21,127.0.0.2 || rc=1
