@@ -294,8 +294,12 @@ static int srtp_sides(struct call *c, struct call_media *cm, unsigned i, int fro
 	/* the SDP we write for the other leg */
 	if (is_offer) {
 		enum call_media_mode m = cm->mode[to];
+		/* RELAY: that leg gets SRTP if the first offer had it; once it
+		 * has negotiated, a re-offer keeps its profile whatever the
+		 * offering leg speaks (a plain leg must never see a=crypto) */
+		bool relay_srtp = k->heard[to] ? k->on[to] : k->on[from];
 		bool want = m == CALL_MEDIA_SRTP_REQUIRED || m == CALL_MEDIA_SRTP_OFFERED ||
-			    (m == CALL_MEDIA_RELAY && k->on[from]);
+			    (m == CALL_MEDIA_RELAY && relay_srtp);
 		if (want) {
 			enum media_suite suite = k->on[from] ? theirs.suite : MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80;
 			if (!k->have_ours[to] || k->ours[to].suite != suite) {
