@@ -71,6 +71,7 @@ struct call_media {
 	bool added[MEDIA_MAX_STREAMS];		/* a relay stream exists */
 	unsigned idx[MEDIA_MAX_STREAMS];
 	uint16_t port[MEDIA_MAX_STREAMS][2];	/* our RTP port per leg */
+	bool mux_offered[MEDIA_MAX_STREAMS][2];	/* our last offer to the leg had a=rtcp-mux */
 	struct media_stream_cfg cfg[MEDIA_MAX_STREAMS];
 	struct media_sdp_origin origin[2];	/* our o= per leg */
 };
@@ -399,6 +400,11 @@ int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offe
 			continue;
 		}
 		side_from_sdp(&cm->cfg[i].side[from], sdp, st);
+		/* RFC 5761 5.1.1: an answer muxes only what was offered muxed;
+		 * a peer that answers a=rtcp-mux anyway still expects RTCP on
+		 * its RTCP port, and the other leg must not be told to mux */
+		if (!is_offer && !cm->mux_offered[i][from])
+			cm->cfg[i].side[from].rtcp_mux = false;
 		int st_err = srtp_sides(c, cm, i, from, st, is_offer, &leg.streams[i]);
 		if (st_err) {
 			media_sdp_free(sdp);
@@ -415,7 +421,9 @@ int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offe
 			leg.streams[i].crypto_key = keybuf[i];
 		}
 		leg.streams[i].port = cm->port[i][to];
-		leg.streams[i].rtcp_mux = st->rtcp_mux;
+		leg.streams[i].rtcp_mux = cm->cfg[i].side[from].rtcp_mux;
+		if (is_offer)
+			cm->mux_offered[i][to] = leg.streams[i].rtcp_mux;
 		leg.streams[i].dir = MEDIA_DIR_UNSET;
 		leg.streams[i].te_pt = -1;
 	}
