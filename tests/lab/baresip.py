@@ -4,11 +4,12 @@
   baresip.py tone WAV HZ SECONDS
       writes a sine tone, 8 kHz mono 16-bit, half of full scale
   baresip.py call --caller HOST:PORT --callee HOST:PORT --uri URI
-                  [--talk SECONDS] [--deadline SECONDS]
+                  [--talk SECONDS] [--hold SIDE:AT:SECONDS] [--deadline SECONDS]
       drives two baresip instances over their ctrl_tcp sockets (netstring
       framed JSON): the caller dials URI, both must report the call
-      established, it stays up for --talk seconds, the caller hangs up,
-      both must report it closed, then both are told to quit
+      established, it stays up for --talk seconds (with --hold, SIDE puts
+      it on hold AT seconds in and resumes it SECONDS later), the caller
+      hangs up, both must report it closed, then both are told to quit
   baresip.py check WAV HZ MIN_SECONDS
       checks audio a baresip wrote (module sndfile): at least MIN_SECONDS
       of it must be the tone HZ, and the dominant frequency of the longest
@@ -202,6 +203,9 @@ class Ctrl:
     def seen(self, kind):
         return any(e.get("type") == kind for e in self.events)
 
+    def count(self, kind, param):
+        return sum(1 for e in self.events if e.get("type") == kind and e.get("param") == param)
+
     def answered(self, token):
         return any(e.get("response") and e.get("token") == token for e in self.events)
 
@@ -248,14 +252,30 @@ def call(args):
     established = time.monotonic()
     print("%8.3f call established on both sides; talking for %g s"
           % (established - T0, args.talk))
-    if not wait(both, lambda: caller.seen("CALL_CLOSED") or callee.seen("CALL_CLOSED") or
-                time.monotonic() >= established + args.talk, deadline, "the talk time"):
-        return 1
-    for c in both:
-        if c.seen("CALL_CLOSED"):
-            print("FAIL the call closed on the %s's side after %.1f s, before the caller hung up"
-                  % (c.name, time.monotonic() - established))
+    steps = []
+    if args.hold:
+        side, at, length = args.hold.split(":")
+        who = caller if side == "caller" else callee
+        steps = [(float(at), who, "hold"), (float(at) + float(length), who, "resume")]
+    steps.append((args.talk, None, None))
+    for at, who, command in steps:
+        if not wait(both, lambda: caller.seen("CALL_CLOSED") or callee.seen("CALL_CLOSED") or
+                    time.monotonic() >= established + at, deadline, "the talk time"):
             return 1
+        for c in both:
+            if c.seen("CALL_CLOSED"):
+                print("FAIL the call closed on the %s's side after %.1f s, before the caller "
+                      "hung up" % (c.name, time.monotonic() - established))
+                return 1
+        if who:
+            # the re-INVITE must come back answered through the B2BUA
+            answers = who.count("CALL_REMOTE_SDP", "answer")
+            print("%8.3f %s: %s" % (time.monotonic() - T0, who.name, command))
+            who.send(command)
+            if not wait(both, lambda: who.count("CALL_REMOTE_SDP", "answer") > answers,
+                        min(deadline, time.monotonic() + 5), "the answer to the %s's %s re-INVITE"
+                        % (who.name, command)):
+                return 1
     caller.send("hangup")
     if not wait(both, lambda: caller.seen("CALL_CLOSED") and callee.seen("CALL_CLOSED"),
                 deadline, "the call to close on both sides"):
@@ -264,8 +284,8 @@ def call(args):
         c.send("quit")
     wait(both, lambda: caller.answered("quit") and callee.answered("quit"), deadline,
          "both to quit")
-    print("ok   call established, up %.1f s, hung up by the caller, closed on both sides"
-          % args.talk)
+    print("ok   call established, up %.1f s%s, hung up by the caller, closed on both sides"
+          % (args.talk, ", held and resumed by the " + args.hold.split(":")[0] if args.hold else ""))
     return 0
 
 
@@ -308,6 +328,8 @@ def main():
     p.add_argument("--uri", required=True)
     p.add_argument("--talk", type=float, default=4.0)
     p.add_argument("--deadline", type=float, default=20.0)
+    p.add_argument("--hold", help="SIDE:AT:SECONDS: caller or callee puts the call on hold "
+                   "AT seconds after it is established and resumes it SECONDS later")
     p = sub.add_parser("trace")
     p.add_argument("log")
     p.add_argument("addr")
