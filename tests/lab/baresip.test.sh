@@ -182,6 +182,7 @@ while [ "$(grep -c 'stream 0: leg [AB] sent' "$LAB_DIR/b2bua.log")" -lt 2 ] && [
 done
 relay_stats() { # LEG MAX-AUTH-FAILURES
     l=$(grep "stream 0: leg $1 sent" "$LAB_DIR/b2bua.log" || true)
+    # shellcheck disable=SC2046 # the four counts become $3..$6
     set -- "$1" "$2" $(echo "$l" | sed -nE 's/.* ([0-9]+) from unexpected sources, ([0-9]+) failed SRTP authentication, ([0-9]+) replayed, [0-9]+ before its SRTP key was known, ([0-9]+) malformed$/\1 \2 \3 \4/p')
     if [ $# -eq 6 ] && [ "$3" -eq 0 ] && [ "$4" -le "$2" ] && [ "$5" -eq 0 ] && [ "$6" -eq 0 ]; then
         echo "ok   leg $1: nothing from unexpected sources, malformed or replayed, $4 SRTP failures"
