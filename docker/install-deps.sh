@@ -1,12 +1,14 @@
 #!/bin/sh
 # Installs what building and running the daemon needs on Debian 12.
 # With --test it also installs what the test suite needs (SIPp, clang with
-# the libFuzzer and sanitizer runtimes, iproute2 for the network namespace);
+# the libFuzzer and sanitizer runtimes, iproute2 for the network namespace,
+# the baresip softphone without its GUI and video recommendations: its
+# core package has every module the lab test loads);
 # with --bench, the peers the benchmarks measure against as well (Kamailio,
 # rtpengine).
 set -eu
 runtime="build-essential clang cmake pkg-config libev-dev libssl-dev libsrtp2-dev libsqlite3-dev check"
-testing="libclang-rt-14-dev sip-tester iproute2 util-linux python3 valgrind"
+testing="libclang-rt-14-dev sip-tester iproute2 util-linux python3 valgrind baresip-core"
 bench="kamailio rtpengine-daemon"
 pkgs="$runtime"
 case "${1:-}" in

@@ -191,7 +191,7 @@ int media_call_stream_update(struct media_call *call, unsigned idx, const struct
 	if (!call || !cfg || idx >= call->nstreams || !call->live[idx])
 		return EINVAL;
 	for (s = 0; s < 2; s++)
-		if (cfg->side[s].srtp && (!cfg->side[s].rx_key.len || !cfg->side[s].tx_key.len))
+		if (cfg->side[s].srtp && !cfg->side[s].tx_key.len)
 			return EINVAL;
 	cmd = cmd_new(MEDIA_CMD_STREAM_UPDATE, call);
 	if (!cmd)

@@ -43,6 +43,10 @@ struct media_side {
 	enum media_dir dir;	/* its SDP direction (sendonly: it only sends) */
 	uint32_t clock_rate;	/* its audio clock, for jitter; 0: 8000 */
 	int te_pt;		/* its telephone-event payload type, -1: none */
+	/* SRTP on this side.  An empty rx_key (len 0) is a side we offered
+	 * SRTP to that has not answered: its key is not known, so nothing it
+	 * sends can be authenticated and all of it is dropped (counted in
+	 * srtp_no_key), never relayed as plain RTP. */
 	bool srtp;
 	struct media_key rx_key;/* its a=crypto: what it encrypts with */
 	struct media_key tx_key;/* our a=crypto to it: what we encrypt with */
@@ -64,6 +68,7 @@ struct media_rx_stats {
 	double rtcp_jitter_ms;
 	uint64_t unexpected_source;	/* dropped: not the latched/SDP address */
 	uint64_t srtp_auth_fail, srtp_replay;	/* dropped */
+	uint64_t srtp_no_key;		/* dropped: sent before its SRTP key was known */
 	uint64_t malformed, send_errors;
 };
 

@@ -207,7 +207,11 @@ static void side_update(struct rside *s, const struct media_side *cfg)
 		media_srtp_free(s->tx);
 		s->rx = s->tx = NULL;
 	} else {
-		if (!s->rx || !prev->srtp || !media_key_eq(&prev->rx_key, &cfg->rx_key)) {
+		if (!cfg->rx_key.len) {
+			/* offered, not answered: no key to authenticate with */
+			media_srtp_free(s->rx);
+			s->rx = NULL;
+		} else if (!s->rx || !prev->srtp || !media_key_eq(&prev->rx_key, &cfg->rx_key)) {
 			if (ctx_renew(&s->rx, &cfg->rx_key, true))
 				media_logf(MEDIA_LOG_ERR, "stream %u side %u: no SRTP receive context",
 					   s->st->idx, s->idx);
@@ -363,7 +367,10 @@ static void relay_one(struct media_thread *th, struct rside *s, uint8_t *p, size
 	}
 	if (s->cfg.srtp) {
 		if (!s->rx) {
-			s->stats.srtp_auth_fail++;
+			if (s->cfg.rx_key.len)
+				s->stats.srtp_auth_fail++;
+			else
+				s->stats.srtp_no_key++;
 			return;
 		}
 		/* RFC 3711 3.2.3: each SSRC is its own cryptographic context with

@@ -3,8 +3,9 @@
  * media_sdp_parse() copies the body once into the model; every field is a
  * view into that copy.  Lines the relay must understand are decoded (c=,
  * m=, rtpmap, fmtp, directions, rtcp, rtcp-mux, crypto); ICE lines (and
- * DTLS setup/fingerprint, a=ssrc/msid that name the peer's sources, and
- * a=group:BUNDLE) are recognised so the writer can drop them; every other
+ * DTLS setup/fingerprint, a=ssrc/msid that name the peer's sources, a=tool
+ * that names its software, and a=group:BUNDLE) are recognised so the
+ * writer can drop them; every other
  * attribute is kept as an opaque line in its original order.
  *
  * media_sdp_write() never copies the other leg's o=, c= or ports: it writes

@@ -36,6 +36,10 @@ static bool is_ice(const struct media_str *name)
 	if (media_str_eq(name, "ssrc") || media_str_eq(name, "ssrc-group") ||
 	    media_str_eq(name, "msid") || media_str_eq(name, "msid-semantic"))
 		return true;
+	/* RFC 8866 6.3 a=tool names the software (and version) behind the
+	 * peer: no more the other side's business than its User-Agent */
+	if (media_str_eq(name, "tool"))
+		return true;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (media_str_eq(name, names[i]))
 			return true;

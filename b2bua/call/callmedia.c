@@ -56,6 +56,7 @@ struct cm_srtp {
 	uint32_t tag[2];
 	struct media_key ours[2];
 	bool have_ours[2];
+	bool heard[2];		/* an SDP from that leg set its media up */
 };
 
 struct call_media {
@@ -70,6 +71,7 @@ struct call_media {
 	bool added[MEDIA_MAX_STREAMS];		/* a relay stream exists */
 	unsigned idx[MEDIA_MAX_STREAMS];
 	uint16_t port[MEDIA_MAX_STREAMS][2];	/* our RTP port per leg */
+	bool mux_offered[MEDIA_MAX_STREAMS][2];	/* our last offer to the leg had a=rtcp-mux */
 	struct media_stream_cfg cfg[MEDIA_MAX_STREAMS];
 	struct media_sdp_origin origin[2];	/* our o= per leg */
 };
@@ -131,11 +133,13 @@ void call_media_event(const struct media_event *ev)
 				log_info(id,
 					 "stream %u: leg %s sent %llu packets relayed (%lld lost, jitter "
 					 "%.1f ms), %llu from unexpected sources, %llu failed SRTP "
-					 "authentication, %llu replayed, %llu malformed", ev->stream,
+					 "authentication, %llu replayed, %llu before its SRTP key was known, "
+					 "%llu malformed", ev->stream,
 					 side ? "B" : "A", (unsigned long long)r->packets, (long long)r->lost,
 					 r->jitter_ms, (unsigned long long)r->unexpected_source,
 					 (unsigned long long)r->srtp_auth_fail,
-					 (unsigned long long)r->srtp_replay, (unsigned long long)r->malformed);
+					 (unsigned long long)r->srtp_replay, (unsigned long long)r->srtp_no_key,
+					 (unsigned long long)r->malformed);
 			}
 		}
 		break;
@@ -259,6 +263,7 @@ static int srtp_sides(struct call *c, struct call_media *cm, unsigned i, int fro
 	unsigned idx;
 	struct media_key theirs;
 
+	k->heard[from] = true;
 	/* what the sending leg encrypts with */
 	if (st->ncrypto && cm->mode[from] != CALL_MEDIA_RTP_ONLY) {
 		if (media_crypto_choose(st, NULL, &idx, &theirs)) {
@@ -290,8 +295,12 @@ static int srtp_sides(struct call *c, struct call_media *cm, unsigned i, int fro
 	/* the SDP we write for the other leg */
 	if (is_offer) {
 		enum call_media_mode m = cm->mode[to];
+		/* RELAY: that leg gets SRTP if the first offer had it; once it
+		 * has negotiated, a re-offer keeps its profile whatever the
+		 * offering leg speaks (a plain leg must never see a=crypto) */
+		bool relay_srtp = k->heard[to] ? k->on[to] : k->on[from];
 		bool want = m == CALL_MEDIA_SRTP_REQUIRED || m == CALL_MEDIA_SRTP_OFFERED ||
-			    (m == CALL_MEDIA_RELAY && k->on[from]);
+			    (m == CALL_MEDIA_RELAY && relay_srtp);
 		if (want) {
 			enum media_suite suite = k->on[from] ? theirs.suite : MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80;
 			if (!k->have_ours[to] || k->ours[to].suite != suite) {
@@ -299,8 +308,18 @@ static int srtp_sides(struct call *c, struct call_media *cm, unsigned i, int fro
 					return 500;
 				k->have_ours[to] = true;
 			}
-			/* the relay learns that side's SRTP with its answer, which
-			 * brings the key it encrypts with */
+			/* Until its first answer brings the key that side
+			 * encrypts with, nothing it sends can be authenticated:
+			 * the relay drops it all rather than pass it on as plain
+			 * RTP, and sends it nothing in clear.  A side that has
+			 * answered before (a re-offer) keeps what it has until
+			 * the new answer. */
+			if (!k->heard[to]) {
+				struct media_side *ts = &cm->cfg[i].side[to];
+				memset(&ts->rx_key, 0, sizeof(ts->rx_key));
+				ts->srtp = true;
+				ts->tx_key = k->ours[to];
+			}
 			k->on[to] = true;
 			k->tag[to] = 1;
 		} else {
@@ -381,6 +400,11 @@ int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offe
 			continue;
 		}
 		side_from_sdp(&cm->cfg[i].side[from], sdp, st);
+		/* RFC 5761 5.1.1: an answer muxes only what was offered muxed;
+		 * a peer that answers a=rtcp-mux anyway still expects RTCP on
+		 * its RTCP port, and the other leg must not be told to mux */
+		if (!is_offer && !cm->mux_offered[i][from])
+			cm->cfg[i].side[from].rtcp_mux = false;
 		int st_err = srtp_sides(c, cm, i, from, st, is_offer, &leg.streams[i]);
 		if (st_err) {
 			media_sdp_free(sdp);
@@ -397,7 +421,9 @@ int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offe
 			leg.streams[i].crypto_key = keybuf[i];
 		}
 		leg.streams[i].port = cm->port[i][to];
-		leg.streams[i].rtcp_mux = st->rtcp_mux;
+		leg.streams[i].rtcp_mux = cm->cfg[i].side[from].rtcp_mux;
+		if (is_offer)
+			cm->mux_offered[i][to] = leg.streams[i].rtcp_mux;
 		leg.streams[i].dir = MEDIA_DIR_UNSET;
 		leg.streams[i].te_pt = -1;
 	}

@@ -5,7 +5,9 @@
 
 Each EXPECT is COLUMN=VALUE:COUNT (for instance status=486:10 or
 hangup_by=callee:20); the special total=N checks the row count and
-streams=N the number of per-stream rows.  Every CDR must also carry our
+streams=N the number of per-stream rows; stream.COLUMN>=VALUE:COUNT
+counts the per-stream rows with at least VALUE in COLUMN (for instance
+stream.packets_in>=100:2).  Every CDR must also carry our
 own identifiers only: none of the Call-IDs the peers used (read from the
 SIPp traces under the lab folder given by --traces) may appear in it."""
 import argparse
@@ -38,6 +40,14 @@ def main():
         if key.startswith("total"):
             got = con.execute("SELECT count(*) FROM cdr").fetchone()[0]
             want = int(key.split("=")[1]) if "=" in key else int(count)
+        elif key.startswith("stream."):
+            col, _, val = key[len("stream."):].partition(">=")
+            if not re.fullmatch(r"[a-z_]+", col):
+                print("bad column %r" % col)
+                return 2
+            got = con.execute("SELECT count(*) FROM cdr_stream WHERE %s >= ?" % col,
+                              (float(val),)).fetchone()[0]
+            want = int(count)
         elif key.startswith("streams"):
             got = con.execute("SELECT count(*) FROM cdr_stream").fetchone()[0]
             want = int(count)

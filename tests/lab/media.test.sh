@@ -3,7 +3,8 @@
 # and the carrier, each seeing only the B2BUA's address and ports, every
 # packet arriving intact; then with the carrier's trunk requiring SRTP
 # while the pbx speaks plain RTP, what each side receives decrypts (or
-# reads) correctly, with no authentication failure; and when the media
+# reads) correctly, with no authentication failure, and plain RTP the
+# SRTP side sends before its answer is dropped; and when the media
 # stops (a 2 s media timeout in this lab), the B2BUA ends the call with BYE
 # on both legs and says why in its CDR.
 set -eu
@@ -62,9 +63,22 @@ while [ "$(grep -c 'policy in force' "$LAB_DIR/b2bua.log")" -lt 3 ] && [ $n -lt 
     sleep 0.1; n=$((n + 1))
 done
 run srtp uas-rtp-srtp.xml
+# the SRTP callee sends plain RTP before its answer: the relay, which
+# offered SRTP and has no key of the callee's yet, drops all 20 packets
+run srtp-early uas-rtp-srtp-early.xml
+n=0
+while [ "$(grep -c 'stream 0: leg B sent' "$LAB_DIR/b2bua.log")" -lt 5 ] && [ $n -lt 50 ]; do
+    sleep 0.1; n=$((n + 1))
+done
+l=$(grep 'stream 0: leg B sent' "$LAB_DIR/b2bua.log" | tail -1)
+case "$l" in
+*"leg B sent 100 packets relayed"*" 0 failed SRTP authentication, 0 replayed, 20 before its SRTP key was known, "*)
+    echo "ok   plain RTP before the SRTP answer: dropped, not relayed" ;;
+*) echo "FAIL plain RTP before the SRTP answer: $l"; rc=1 ;;
+esac
 lab_leakcheck || rc=1
 lab_stop || rc=1
-python3 "$TESTS_DIR/lab/cdrcheck.py" "$LAB_DIR/policy.db" total:4 "reason=media timeout:1" \
+python3 "$TESTS_DIR/lab/cdrcheck.py" "$LAB_DIR/policy.db" total:5 "reason=media timeout:1" \
     hangup_by=b2bua:1 || rc=1
 [ $rc -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $rc

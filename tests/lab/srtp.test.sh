@@ -1,9 +1,10 @@
 #!/bin/sh
 # Media modes per trunk: the carrier requires SRTP, the pbx speaks plain
 # RTP.  The carrier's offer arrives as RTP/SAVP with our own key, the pbx
-# never sees a=crypto or RTP/SAVP; an SRTP-required trunk that is offered
-# no SRTP refuses the call with 488; codecs the trunk does not allow are
-# taken out of the offer, in order, telephone-event kept.
+# never sees a=crypto or RTP/SAVP, not even in a re-INVITE the carrier
+# sends; an SRTP-required trunk that is offered no SRTP refuses the call
+# with 488; codecs the trunk does not allow are taken out of the offer, in
+# order, telephone-event kept.
 set -eu
 . "$TESTS_DIR/lab/lib.sh"
 trap 'lab_stop >/dev/null 2>&1 || true' EXIT
@@ -18,7 +19,11 @@ reloaded() {
 "$B2BUA_BIN/b2bua-policy" trunk set "$LAB_DIR/policy.db" carrier media_mode=srtp-required >/dev/null
 reloaded 3
 lab_pair uac-sdp.xml uas-srtp.xml 5 10 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
-if grep -qE 'a=crypto|RTP/SAVP' "$LAB_DIR"/run-1/uac/*_messages.log; then
+# the SRTP carrier puts the call on hold with its own re-INVITE: the pbx's
+# leg stays plain RTP (the re-offer it gets has neither RTP/SAVP nor
+# a=crypto), the carrier's answer stays SRTP
+lab_pair uac-sdp-held.xml uas-srtp-reinvite.xml 3 10 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
+if grep -qE 'a=crypto|RTP/SAVP' "$LAB_DIR"/run-[12]/uac/*_messages.log; then
     echo "FAIL the plain RTP side saw SRTP"; rc=1
 else
     echo "ok   the plain RTP side never saw a=crypto or RTP/SAVP"

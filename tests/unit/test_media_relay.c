@@ -523,6 +523,68 @@ START_TEST(test_relay_srtp_on_one_leg_rtp_on_the_other)
 }
 END_TEST
 
+/* Our SRTP offer is out, the answer with the peer's key is not: whatever
+ * arrives on that side (plain RTP and RTCP, or SRTP we cannot check yet) is
+ * dropped, neither relayed nor latched, and what the other side sends does
+ * not go out in clear.  The answer's key then lets the media through. */
+START_TEST(test_relay_srtp_side_before_its_answer_relays_nothing)
+{
+	static const uint8_t app[16] = { 0x80, 204, 0, 3, 0xc4, 0xf6, 0xd4, 0x95, 'P', 'I', 'N', 'G',
+					 'P', 'O', 'N', 'G' };
+	struct media_key peer_key, our_key;
+	struct media_srtp *peer_tx;
+	const struct media_event *ev;
+	uint8_t pkt[256], plain[200], got[256];
+	uint16_t b_rtcp_port;
+	int b_rtcp;
+	size_t len;
+	struct pair p;
+
+	pair_open(&p);
+	b_rtcp = peer("127.0.0.21", &b_rtcp_port);
+	ck_assert_int_eq(media_key_generate(&peer_key, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80), 0);
+	ck_assert_int_eq(media_key_generate(&our_key, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80), 0);
+	ck_assert_int_eq(media_srtp_alloc(&peer_tx, &peer_key, false), 0);
+	/* offered: side B's address and key unknown, ours known */
+	memset(&p.cfg.side[1], 0, sizeof(p.cfg.side[1]));
+	p.cfg.side[1].te_pt = -1;
+	p.cfg.side[1].srtp = true;
+	p.cfg.side[1].tx_key = our_key;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	send_to(p.b, "127.0.0.2", p.port[1], plain, rtp(plain, 0, 1, 0xc4f6d495));
+	send_to(b_rtcp, "127.0.0.2", (uint16_t)(p.port[1] + 1), app, sizeof(app));
+	len = rtp(pkt, 0, 2, 0xc4f6d495);
+	ck_assert_int_eq(media_srtp_protect(peer_tx, pkt, &len, sizeof(pkt), false), 0);
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, len);
+	ck_assert_int_lt(recv_within(p.a, got, sizeof(got), 200, NULL), 0);
+	/* the PBX's media has nowhere to go: no latch was taken */
+	send_to(p.a, "127.0.0.1", p.port[0], plain, rtp(plain, 0, 1, 0xbeef));
+	ck_assert_int_lt(recv_within(p.b, got, sizeof(got), 200, NULL), 0);
+	ck_assert_int_lt(recv_within(b_rtcp, got, sizeof(got), 0, NULL), 0);
+	/* the answer: its address and key */
+	ck_assert_int_eq(media_sockaddr(&p.cfg.side[1].rtp, "127.0.0.21", p.pb), 0);
+	p.cfg.side[1].rx_key = peer_key;
+	p.cfg.side[1].dir = MEDIA_DIR_SENDRECV;
+	ck_assert_int_eq(media_call_stream_update(p.call, p.idx, &p.cfg), 0);
+	len = rtp(plain, 0, 3, 0xc4f6d495);
+	memcpy(pkt, plain, len);
+	ck_assert_int_eq(media_srtp_protect(peer_tx, pkt, &len, sizeof(pkt), false), 0);
+	send_to(p.b, "127.0.0.2", p.port[1], pkt, len);
+	ck_assert_int_eq(recv_within(p.a, got, sizeof(got), 1000, NULL), 172);
+	ck_assert(memcmp(got, plain, 172) == 0);
+	send_to(p.a, "127.0.0.1", p.port[0], plain, rtp(plain, 0, 2, 0xbeef));
+	ck_assert_int_eq(recv_within(p.b, got, sizeof(got), 1000, NULL), 182);
+	ev = end_call(&p);
+	ck_assert_uint_eq(ev->stats.rx[1].srtp_no_key, 3);
+	ck_assert_uint_eq(ev->stats.rx[1].srtp_auth_fail, 0);
+	ck_assert_uint_eq(ev->stats.rx[1].packets, 1);
+	ck_assert_uint_eq(ev->stats.rx[1].rtcp_packets, 0);
+	media_srtp_free(peer_tx);
+	close(b_rtcp);
+	pair_close(&p);
+}
+END_TEST
+
 /* An independent SRTP implementation (tests/rtp/rtp.py) as the carrier:
  * what it encrypts reaches the PBX side as plain RTP, and what the PBX side
  * sends reaches it encrypted so that it decrypts. */
@@ -882,6 +944,7 @@ static Suite *relay_suite(void)
 	tcase_add_test(tc, test_relay_no_timeout_while_media_flows);
 	tcase_add_test(tc, test_relay_session_refresh_does_not_restart_the_inactivity_clock);
 	tcase_add_test(tc, test_relay_srtp_on_one_leg_rtp_on_the_other);
+	tcase_add_test(tc, test_relay_srtp_side_before_its_answer_relays_nothing);
 	tcase_add_test(tc, test_relay_srtp_interworks_with_an_independent_implementation);
 	tcase_add_test(tc, test_relay_srtp_rekey_on_reinvite_takes_the_new_key);
 	tcase_add_test(tc, test_relay_srtp_ssrc_change_keeps_replay_protection);

@@ -475,7 +475,7 @@ START_TEST(test_sdp_session_level_transport_attributes_are_dropped)
 	struct media_sdp *sdp = parse_str("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
 					  "a=rtcp:5001 IN IP4 10.0.0.1\r\na=rtcp-mux\r\n"
 					  "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR\r\n"
-					  "a=tool:x\r\nm=audio 5000 RTP/AVP 0\r\n");
+					  "a=sdplang:en\r\nm=audio 5000 RTP/AVP 0\r\n");
 	struct media_sdp_origin o;
 	struct media_sdp_leg leg;
 	char *out;
@@ -488,7 +488,7 @@ START_TEST(test_sdp_session_level_transport_attributes_are_dropped)
 	ck_lacks(out, "10.0.0.1");
 	ck_lacks(out, "rtcp");
 	ck_lacks(out, "crypto");
-	ck_has(out, "a=tool:x\r\n");
+	ck_has(out, "a=sdplang:en\r\n");
 	free(out);
 	media_sdp_free(sdp);
 }
@@ -544,6 +544,27 @@ START_TEST(test_sdp_write_drops_ssrc_cname_msid_and_bundle)
 }
 END_TEST
 
+/* what baresip writes: its name and version must not reach the other leg */
+START_TEST(test_sdp_write_drops_the_peers_tool_line)
+{
+	struct media_sdp *sdp = parse_str("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+					  "a=tool:baresip 1.0.0\r\nm=audio 5000 RTP/AVP 0\r\n"
+					  "a=tool:stray\r\na=label:1\r\n");
+	struct media_sdp_origin o;
+	struct media_sdp_leg leg;
+	char *out;
+
+	ck_assert_int_eq(media_sdp_origin_init(&o), 0);
+	leg_init(&leg, "127.0.0.2", 30000);
+	out = write_leg(sdp, &leg, &o);
+	ck_lacks(out, "tool");
+	ck_lacks(out, "baresip");
+	ck_has(out, "a=label:1\r\n");
+	free(out);
+	media_sdp_free(sdp);
+}
+END_TEST
+
 static Suite *sdp_suite(void)
 {
 	Suite *s = suite_create("sdp");
@@ -569,6 +590,7 @@ static Suite *sdp_suite(void)
 	tcase_add_test(tc, test_sdp_session_level_transport_attributes_are_dropped);
 	tcase_add_test(tc, test_sdp_write_refuses_a_telephone_event_pt_that_collides);
 	tcase_add_test(tc, test_sdp_write_drops_ssrc_cname_msid_and_bundle);
+	tcase_add_test(tc, test_sdp_write_drops_the_peers_tool_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
