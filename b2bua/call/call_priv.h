@@ -11,6 +11,8 @@
 
 enum { LEG_A = 0, LEG_B = 1 };
 enum { CALL_MAX_REDIRECTS = 3 };
+/* times a request that met 491 on the other leg is sent again there */
+enum { RELAY_GLARE_RETRIES = 2 };
 
 #define OTHER(leg) (1 - (leg))
 
@@ -31,6 +33,9 @@ struct relay {
 	struct tsx *ct;		/* ours on the other leg */
 	uint32_t out_cseq;
 	struct tp_dest reply_to;	/* where the request's responses go */
+	ev_timer glare_tmr;		/* RFC 3261 14.1: until it is sent again */
+	bool glare_on;
+	unsigned glare_tries;
 };
 
 /* Our 2xx to an INVITE on a leg, re-sent until its ACK (RFC 3261
@@ -114,6 +119,7 @@ struct call {
 	void *route_handle;
 	int64_t route_id;
 	char trunk_in[32], trunk_out[32];
+	bool refer_deny[2];		/* the trunk of that leg may not transfer */
 	ev_timer *max_dur;		/* the trunks' maximum call duration, if any */
 	struct leg_st st[2];		/* session timers */
 	/* for the CDR */
@@ -178,6 +184,17 @@ void call_st_a_confirmed(struct call *c);
 bool call_st_refreshed(struct call *c, int leg, const struct sip_msg *req);
 void call_st_stop(struct call *c);
 void call_st_free(struct call *c);
+
+/* refer.c: the Refer-To (and Referred-By, Refer-Sub) lines of a REFER
+ * from leg for the other leg; returns 0 or the status to answer with */
+int call_refer_headers(struct call *c, int leg, const struct sip_msg *req, struct mbw *w);
+/* the Replaces line ("" when none) of leg B's INVITE for leg A's INVITE
+ * inv: its Replaces translated to the other leg of the call it names;
+ * returns 0 or the status for leg A (400 malformed, 481 no such dialog) */
+int call_replaces_header(struct call *c, const struct sip_msg *inv, char *buf, size_t size);
+/* the sipfrag body of a NOTIFY as it may cross: its status line only;
+ * returns 0 or EBADMSG */
+int call_sipfrag_body(const struct sip_msg *req, char *buf, size_t size);
 
 /* relay.c */
 void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
