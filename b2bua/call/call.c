@@ -778,6 +778,10 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 			dlg_uac_response(&c->leg[LEG_B], resp);
 		}
 		c->b_answered = true;
+		/* the callee's tag is final now: leg A must never see it (a
+		 * tag too short to be unique would match unrelated tokens) */
+		if (c->leg[LEG_B].rtag && strlen(c->leg[LEG_B].rtag) >= 8)
+			topo_guard_add(&c->guard[LEG_A], c->leg[LEG_B].rtag);
 		c->ack[LEG_B].cseq = c->b_inv_cseq;
 		c->ack[LEG_B].owed = true;
 		/* the SDP of the 2xx: the answer to leg A's offer, or (late
