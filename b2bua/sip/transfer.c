@@ -107,12 +107,30 @@ static bool callid_ok(const struct pl *v)
 	return true;
 }
 
+/* the next ";name[=value]" of a Replaces, strictly: a token name and a
+ * token value (RFC 3891 2: to-tag, from-tag and generic-param with a
+ * token; a quoted generic value is refused too: nothing of ours uses it) */
+static int replaces_param(struct pl *rest, struct pl *name, struct pl *val)
+{
+	const char *semi = memchr(rest->p, ';', rest->l);
+	struct pl seg = pl_make(rest->p, semi ? (size_t)(semi - rest->p) : rest->l);
+
+	*rest = semi ? pl_make(semi + 1, (size_t)(rest->p + rest->l - semi - 1)) : pl_make(NULL, 0);
+	seg = pl_trim(seg);
+	const char *eq = seg.l ? memchr(seg.p, '=', seg.l) : NULL;
+	*name = pl_trim(pl_make(seg.p, eq ? (size_t)(eq - seg.p) : seg.l));
+	*val = eq ? pl_trim(pl_make(eq + 1, (size_t)(seg.p + seg.l - eq - 1))) : pl_make(NULL, 0);
+	if (!all_of(name, CC_TOKEN) || (eq && !all_of(val, CC_TOKEN)))
+		return EBADMSG;
+	return 0;
+}
+
 int sip_replaces_decode(struct sip_replaces *r, const struct pl *value)
 {
-	struct pl v = pl_trim(*value), params, n, val;
+	struct pl v = pl_trim(*value), rest, n, val;
 	const char *semi;
-	size_t pos = 0;
 	bool to = false, from = false;
+	unsigned count = 0;
 
 	memset(r, 0, sizeof(*r));
 	semi = v.l ? memchr(v.p, ';', v.l) : NULL;
@@ -121,27 +139,26 @@ int sip_replaces_decode(struct sip_replaces *r, const struct pl *value)
 		return EBADMSG;
 	if (!semi)
 		return EBADMSG;		/* RFC 3891 3: both tags are required */
-	params = pl_make(semi + 1, (size_t)(v.p + v.l - semi - 1));
-	unsigned count = 0;
-	while (sip_param_next(&params, &pos, &n, &val)) {
+	rest = pl_make(semi + 1, (size_t)(v.p + v.l - semi - 1));
+	while (rest.p) {
 		if (++count > SIP_MAX_URI_PARAMS)
 			return E2BIG;
+		if (replaces_param(&rest, &n, &val))
+			return EBADMSG;
 		if (pl_casecmp_str(&n, "to-tag")) {
-			if (to || !all_of(&val, CC_TOKEN))
+			if (to || !val.l)
 				return EBADMSG;
 			r->to_tag = val;
 			to = true;
 		} else if (pl_casecmp_str(&n, "from-tag")) {
-			if (from || !all_of(&val, CC_TOKEN))
+			if (from || !val.l)
 				return EBADMSG;
 			r->from_tag = val;
 			from = true;
 		} else if (pl_casecmp_str(&n, "early-only")) {
-			if (val.l)
+			if (val.p)
 				return EBADMSG;
 			r->early_only = true;
-		} else if (!all_of(&n, CC_TOKEN)) {
-			return EBADMSG;
 		}
 	}
 	return to && from ? 0 : EBADMSG;
