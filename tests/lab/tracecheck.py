@@ -14,6 +14,14 @@ scenario cannot make by itself.
       at least one
   tracecheck.py absent TRACE METHOD
       the side received no METHOD request
+  tracecheck.py dialog TRACE
+      prints "CALL-ID TO-TAG FROM-TAG" of the first dialog a 2xx to an
+      INVITE the side sent established (for a Replaces naming it)
+  tracecheck.py invite-replaces TRACE N
+      the side received N initial INVITEs, exactly one of them with a
+      Replaces, and that Replaces names the dialog of another of them as
+      the side itself holds it (RFC 3891 3: to-tag the side's own tag,
+      from-tag the B2BUA's)
 Exit status 0 when the check holds, 1 otherwise (with the reason)."""
 import datetime
 import re
@@ -115,6 +123,46 @@ def check_absent(msgs, method):
     return 0 if msgs else 1
 
 
+def print_dialog(msgs):
+    for _, direction, text in msgs:
+        if direction == "received" and first(text).startswith("SIP/2.0 2") and \
+                (header(text, "CSeq") or "").endswith("INVITE"):
+            print(header(text, "Call-ID"), tag(header(text, "To")), tag(header(text, "From")))
+            return 0
+    print("no 2xx to an INVITE received", file=sys.stderr)
+    return 1
+
+
+def check_invite_replaces(msgs, count):
+    invites = [t for _, d, t in msgs
+               if d == "received" and first(t).startswith("INVITE ") and not tag(header(t, "To"))]
+    if len(invites) != count:
+        print("%d initial INVITEs received, expected %d" % (len(invites), count))
+        return 1
+    with_rp = [t for t in invites if header(t, "Replaces")]
+    if len(with_rp) != 1:
+        print("%d INVITEs with Replaces, expected 1" % len(with_rp))
+        return 1
+    value = header(with_rp[0], "Replaces")
+    parts = [p.strip() for p in value.split(";")]
+    params = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
+    for t in invites:
+        cid = header(t, "Call-ID")
+        if cid != parts[0] or t is with_rp[0]:
+            continue
+        ours = [tag(header(r, "To")) for _, d, r in msgs
+                if d == "sent" and first(r).startswith("SIP/2.0 200") and header(r, "Call-ID") == cid]
+        want = (cid, ours[0] if ours else None, tag(header(t, "From")))
+        got = (parts[0], params.get("to-tag"), params.get("from-tag"))
+        if got != want:
+            print("Replaces %r names %r, expected %r" % (value, got, want))
+            return 1
+        print("invite-replaces: the Replaces names the side's other dialog %s" % cid)
+        return 0
+    print("Replaces %r names no dialog of this side" % value)
+    return 1
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "replaces":
         return check_replaces(messages(argv[2]))
@@ -122,6 +170,10 @@ def main(argv):
         return check_glare(messages(argv[2]), float(argv[3]), float(argv[4]))
     if len(argv) == 4 and argv[1] == "absent":
         return check_absent(messages(argv[2]), argv[3])
+    if len(argv) == 3 and argv[1] == "dialog":
+        return print_dialog(messages(argv[2]))
+    if len(argv) == 4 and argv[1] == "invite-replaces":
+        return check_invite_replaces(messages(argv[2]), int(argv[3]))
     print(__doc__)
     return 2
 
