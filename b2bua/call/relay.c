@@ -337,8 +337,9 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 		return;
 	}
 	case SIP_METHOD_REFER:
-		/* the trunk's policy; otherwise the REFER crosses (relay_send) */
-		if (c->refer_deny[leg]) {
+		/* the trunk's policy (still in the route before the answer);
+		 * otherwise the REFER crosses (relay_send) */
+		if (c->route ? c->route->refer_deny[leg] : c->refer_deny[leg]) {
 			log_info(c->id, "REFER from leg %s refused: transfers not permitted",
 				 leg == LEG_A ? "A" : "B");
 			answer_here(c, leg, st, req, 403, "Call Transfer Not Permitted");
