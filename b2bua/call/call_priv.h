@@ -186,8 +186,10 @@ void call_st_stop(struct call *c);
 void call_st_free(struct call *c);
 
 /* refer.c: the Refer-To (and Referred-By, Refer-Sub) lines of a REFER
- * from leg for the other leg; returns 0 or the status to answer with */
-int call_refer_headers(struct call *c, int leg, const struct sip_msg *req, struct mbw *w);
+ * from leg for the other leg; returns 0 or the status to answer with,
+ * *why its reason phrase */
+int call_refer_headers(struct call *c, int leg, const struct sip_msg *req, struct mbw *w,
+		       const char **why);
 /* the Replaces line ("" when none) of leg B's INVITE for leg A's INVITE
  * inv: its Replaces translated to the other leg of the call it names;
  * returns 0 or the status for leg A (400 malformed, 481 no such dialog) */

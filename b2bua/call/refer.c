@@ -64,7 +64,8 @@ static void pct_encode(struct mbw *w, const char *s)
  * REFER goes to.  That leg is written instead, with the tags as its peer
  * will put them in the INVITE it sends to us (the Refer-To target):
  * to-tag ours, from-tag its own.  returns 0 or the status for the REFER. */
-static int refer_replaces(struct call *c, int leg, const struct sip_uri *uri, struct mbw *w)
+static int refer_replaces(struct call *c, int leg, const struct sip_uri *uri, struct mbw *w,
+			  const char **why)
 {
 	char buf[REPLACES_MAX];
 	struct sip_replaces rp;
@@ -79,6 +80,7 @@ static int refer_replaces(struct call *c, int leg, const struct sip_uri *uri, st
 	if (err || sip_replaces_decode(&rp, &v)) {
 		log_info(c->id, "REFER from leg %s: Replaces in Refer-To malformed",
 			 leg == LEG_A ? "A" : "B");
+		*why = "Malformed Replaces";
 		return 400;
 	}
 	c2 = replaces_find(c->mgr, &rp, c->our_ip[leg], &leg2);
@@ -86,6 +88,7 @@ static int refer_replaces(struct call *c, int leg, const struct sip_uri *uri, st
 	    !c2->leg[OTHER(leg2)].rtag || !c2->leg[OTHER(leg2)].rtag[0]) {
 		log_info(c->id, "REFER from leg %s: Replaces names no dialog of ours",
 			 leg == LEG_A ? "A" : "B");
+		*why = "Replaced Dialog Unknown";
 		return 400;
 	}
 	const struct dlg *e = &c2->leg[OTHER(leg2)];
@@ -136,15 +139,19 @@ static int one_addr(const struct sip_msg *req, enum sip_hdr_id id, struct sip_ad
 	return 0;
 }
 
-int call_refer_headers(struct call *c, int leg, const struct sip_msg *req, struct mbw *w)
+int call_refer_headers(struct call *c, int leg, const struct sip_msg *req, struct mbw *w,
+		       const char **why)
 {
 	const struct dlg *out = &c->leg[OTHER(leg)];
 	char user[REFER_USER_MAX];
 	struct sip_addr a;
 	int st;
 
-	if (one_addr(req, SIP_HDR_REFER_TO, &a) || !uri_user(&a.uri, user, sizeof(user)))
+	if (one_addr(req, SIP_HDR_REFER_TO, &a) || !uri_user(&a.uri, user, sizeof(user))) {
+		/* RFC 3515 2.4.1: exactly one Refer-To */
+		*why = "Bad Refer-To";
 		return 400;
+	}
 	/* the transferee's new INVITE comes to us on its own zone and is
 	 * routed by policy like any call; every URI parameter and header of
 	 * the referrer's is dropped, a Replaces translated */
@@ -152,7 +159,7 @@ int call_refer_headers(struct call *c, int leg, const struct sip_msg *req, struc
 	if (a.dname.l)
 		mbw_printf(w, "%.*s ", PL_FMT(a.dname));
 	mbw_printf(w, "<sip:%s%s%s:%u", user, user[0] ? "@" : "", out->via_host, out->via_port);
-	st = refer_replaces(c, leg, &a.uri, w);
+	st = refer_replaces(c, leg, &a.uri, w, why);
 	if (st)
 		return st;
 	mbw_puts(w, ">\r\n");

@@ -138,7 +138,7 @@ static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void
 }
 
 /* the extra header lines of the request on the other leg */
-static int relay_headers(struct relay *r, struct mbuf **extrap)
+static int relay_headers(struct relay *r, struct mbuf **extrap, const char **why)
 {
 	struct call *c = r->call;
 	const struct sip_msg *req = r->req;
@@ -149,7 +149,7 @@ static int relay_headers(struct relay *r, struct mbuf **extrap)
 		return 500;
 	topo_copy_headers(&w, req);
 	if (req->method == SIP_METHOD_REFER)
-		st = call_refer_headers(c, r->from, req, &w);
+		st = call_refer_headers(c, r->from, req, &w, why);
 	if (c->mgr->env.user_agent)
 		mbw_printf(&w, "User-Agent: %s\r\n", c->mgr->env.user_agent);
 	if (mbw_finish(&w, extrap))
@@ -167,7 +167,7 @@ static int relay_headers(struct relay *r, struct mbuf **extrap)
  * media as it is now), a refer NOTIFY's sipfrag as its status line, a
  * REFER without its body, other bodies as they are.  returns 0 or the
  * status to answer the request with. */
-static int relay_send(struct relay *r)
+static int relay_send(struct relay *r, const char **why)
 {
 	struct call *c = r->call;
 	const struct sip_msg *req = r->req;
@@ -176,7 +176,8 @@ static int relay_send(struct relay *r)
 	char branch[40], frag[64];
 	int err;
 
-	err = relay_headers(r, &extra);
+	*why = NULL;
+	err = relay_headers(r, &extra, why);
 	if (err)
 		return err;
 	bool refresh = req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE ||
@@ -200,6 +201,7 @@ static int relay_send(struct relay *r)
 		   strncasecmp(req->ctype.p, "message/sipfrag", 15) == 0) {
 		if (call_sipfrag_body(req, frag, sizeof(frag))) {
 			mbuf_unref(extra);
+			*why = "Bad Sipfrag";
 			return 400;
 		}
 		ctype = PL("message/sipfrag;version=2.0");
@@ -237,9 +239,10 @@ static void glare_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 	log_info(c->id, "%.*s sent again on leg %s after 491 (attempt %u)",
 		 PL_FMT(r->req->method_pl), OTHER(r->from) == LEG_A ? "A" : "B", r->glare_tries + 1);
-	st = relay_send(r);
+	const char *why;
+	st = relay_send(r, &why);
 	if (st) {
-		relay_answer(r, (uint16_t)st, NULL, NULL, false, NULL, NULL);
+		relay_answer(r, (uint16_t)st, why, NULL, false, NULL, NULL);
 		relay_free(r);
 	}
 }
@@ -379,11 +382,12 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 	r->st = st;
 	r->reply_to = *reply_to;
 	r->req = req;
-	err = relay_send(r);
+	const char *why;
+	err = relay_send(r, &why);
 	if (err) {
 		r->req = NULL;	/* not kept: the caller frees it */
 		free(r);
-		answer_here(c, leg, st, req, (uint16_t)err, NULL);
+		answer_here(c, leg, st, req, (uint16_t)err, why);
 		return;
 	}
 	*kept = true;
