@@ -6,7 +6,9 @@
 # sipfrag reduced to its status line); an attended transfer's Replaces
 # arrives translated to the pbx's own dialog; a Replaces naming no dialog
 # of ours gets 400 and a trunk with refer=deny gets 403, and in both cases
-# the pbx receives no REFER.  The leak check runs over every trace.
+# the pbx receives no REFER.  The same transfers the other way round (the
+# carrier calling, the pbx transferring) reach the carrier at our external
+# address.  The leak check runs over every trace.
 set -eu
 . "$TESTS_DIR/lab/lib.sh"
 trap 'lab_stop >/dev/null 2>&1 || true' EXIT
@@ -27,6 +29,10 @@ python3 "$check" absent "$LAB_DIR"/run-$LAB_RUN/uac/*_messages.log REFER || rc=1
 sleep 0.8	# the policy reload
 lab_pair uac-refer-none.xml uas-refer-refused.xml 5 10 $P 127.0.0.1 $C || rc=1
 python3 "$check" absent "$LAB_DIR"/run-$LAB_RUN/uac/*_messages.log REFER || rc=1
+# the pbx may still transfer a call from the carrier
+lab_pair uac-refer.xml uas-refer.xml 3 10 $C 127.0.0.2 $P || rc=1
+lab_pair uac-refer-replaces.xml uas-refer-replaces.xml 3 10 $C 127.0.0.2 $P || rc=1
+python3 "$check" replaces "$LAB_DIR"/run-$LAB_RUN/uac/*_messages.log || rc=1
 # allowed again: the transfer crosses
 "$B2BUA_BIN/b2bua-policy" trunk set "$db" carrier refer=allow >/dev/null
 sleep 0.8
