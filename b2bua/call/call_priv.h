@@ -13,6 +13,8 @@ enum { LEG_A = 0, LEG_B = 1 };
 enum { CALL_MAX_REDIRECTS = 3 };
 /* times a request that met 491 on the other leg is sent again there */
 enum { RELAY_GLARE_RETRIES = 2 };
+/* REFERs remembered per call for their NOTIFYs' Event id (RFC 3515 2.4.6) */
+enum { CALL_REFER_SUBS = 4 };
 
 #define OTHER(leg) (1 - (leg))
 
@@ -74,6 +76,14 @@ struct call_setup {
 	bool fo_on;
 };
 
+/* A REFER relayed: the CSeq it had on the leg it came from and the one
+ * we gave it on the other leg, which the NOTIFYs' "id" names. */
+struct refer_sub {
+	uint32_t in_cseq, out_cseq;
+	int from;		/* the referrer's leg */
+	bool used;
+};
+
 struct call_entry {
 	struct call_entry *next;
 	struct call *call;
@@ -112,6 +122,8 @@ struct call {
 	struct leg_ok *ok[2];		/* only from our 2xx until its ACK */
 	struct leg_ack ack[2];
 	struct relay *relays;
+	struct refer_sub refer[CALL_REFER_SUBS];	/* the last REFERs, oldest replaced */
+	unsigned refer_next;
 	struct call_setup *setup;	/* while leg B is being set up; NULL after */
 	struct call_route *route;	/* &setup->route */
 	bool routed;			/* route_done owed */
@@ -194,6 +206,12 @@ int call_refer_headers(struct call *c, int leg, const struct sip_msg *req, struc
  * inv: its Replaces translated to the other leg of the call it names;
  * returns 0 or the status for leg A (400 malformed, 481 no such dialog) */
 int call_replaces_header(struct call *c, const struct sip_msg *inv, char *buf, size_t size);
+/* a REFER from leg `from` went out on the other leg with out_cseq */
+void call_refer_sent(struct call *c, int from, uint32_t in_cseq, uint32_t out_cseq);
+/* the Event line of a NOTIFY from leg for the other leg: a refer event's
+ * id translated to the CSeq of the REFER as its sender wrote it (dropped
+ * when unknown), any other event as it is */
+void call_refer_event(struct call *c, int leg, const struct sip_msg *notify, struct mbw *w);
 /* the sipfrag body of a NOTIFY as it may cross: its status line only;
  * returns 0 or EBADMSG */
 int call_sipfrag_body(const struct sip_msg *req, char *buf, size_t size);

@@ -233,3 +233,45 @@ int call_sipfrag_body(const struct sip_msg *req, char *buf, size_t size)
 	snprintf(buf, size, "SIP/2.0 %u %s\r\n", code, reason ? reason : "Unknown");
 	return 0;
 }
+
+void call_refer_sent(struct call *c, int from, uint32_t in_cseq, uint32_t out_cseq)
+{
+	struct refer_sub *s = &c->refer[c->refer_next++ % CALL_REFER_SUBS];
+
+	s->in_cseq = in_cseq;
+	s->out_cseq = out_cseq;
+	s->from = from;
+	s->used = true;
+}
+
+void call_refer_event(struct call *c, int leg, const struct sip_msg *notify, struct mbw *w)
+{
+	const struct sip_hdr *h = sip_msg_hdr(notify, SIP_HDR_EVENT);
+	struct pl v, pkg, params = PL_INIT, id;
+	uint32_t n;
+
+	if (!h)
+		return;
+	v = pl_trim(h->val);
+	const char *semi = memchr(v.p, ';', v.l);
+	pkg = pl_trim(pl_make(v.p, semi ? (size_t)(semi - v.p) : v.l));
+	if (semi)
+		params = pl_make(semi + 1, (size_t)(v.p + v.l - semi - 1));
+	if (!pl_casecmp_str(&pkg, "refer")) {
+		sip_build_hdr(w, SIP_HDR_EVENT, &h->val);
+		return;
+	}
+	/* RFC 3515 2.4.6: the id is the CSeq of the REFER, which differs on
+	 * each leg */
+	mbw_puts(w, "Event: refer");
+	if (sip_param_get(&params, "id", &id) && pl_u32(&id, 0xffffffffu, &n) == 0) {
+		for (unsigned i = 0; i < CALL_REFER_SUBS; i++) {
+			const struct refer_sub *s = &c->refer[i];
+			if (s->used && s->from == OTHER(leg) && s->out_cseq == n) {
+				mbw_printf(w, ";id=%u", s->in_cseq);
+				break;
+			}
+		}
+	}
+	mbw_puts(w, "\r\n");
+}

@@ -147,7 +147,12 @@ static int relay_headers(struct relay *r, struct mbuf **extrap, const char **why
 
 	if (mbw_init(&w, 256))
 		return 500;
-	topo_copy_headers(&w, req);
+	if (req->method == SIP_METHOD_NOTIFY) {
+		topo_copy_headers_except(&w, req, "Event");
+		call_refer_event(c, r->from, req, &w);
+	} else {
+		topo_copy_headers(&w, req);
+	}
 	if (req->method == SIP_METHOD_REFER)
 		st = call_refer_headers(c, r->from, req, &w, why);
 	if (c->mgr->env.user_agent)
@@ -217,7 +222,11 @@ static int relay_send(struct relay *r, const char **why)
 	r->out_cseq = c->leg[other].lcseq;
 	err = call_send_request(c, other, mb, &r->ct, relay_resp, r);
 	mbuf_unref(mb);
-	return err ? 503 : 0;
+	if (err)
+		return 503;
+	if (req->method == SIP_METHOD_REFER)
+		call_refer_sent(c, r->from, req->cseq.num, r->out_cseq);
+	return 0;
 }
 
 static void glare_cb(struct ev_loop *loop, ev_timer *w, int revents)
