@@ -133,7 +133,11 @@ static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void
 	if (code == 491 && refresh && relay_glare(r))
 		return;
 	relay_answer(r, code, reason[0] ? reason : NULL, resp, false, NULL, NULL);
-	if (code == 408 || code == 481)
+	/* RFC 5057 5.1: a 481 to a NOTIFY ends only its subscription (the
+	 * implicit one of a REFER, say), not the call */
+	bool subscription = r->req->method == SIP_METHOD_NOTIFY ||
+			    r->req->method == SIP_METHOD_SUBSCRIBE;
+	if (code == 408 || (code == 481 && !subscription))
 		call_end(c, code == 408 ? "408 to an in-dialog request" : "481: the other side lost the dialog");
 }
 

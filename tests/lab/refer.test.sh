@@ -4,7 +4,8 @@
 # Refer-To written by the B2BUA (the target's user at our internal address,
 # nothing else of the carrier's), the pbx's 202 and NOTIFY come back (the
 # sipfrag reduced to its status line); an attended transfer's Replaces
-# arrives translated to the pbx's own dialog; a Replaces naming no dialog
+# arrives translated to the pbx's own dialog (and a 481 to its NOTIFY
+# ends the subscription, not the call); a Replaces naming no dialog
 # of ours gets 400 and a trunk with refer=deny gets 403, and in both cases
 # the pbx receives no REFER.  The same transfers the other way round (the
 # carrier calling, the pbx transferring) reach the carrier at our external
