@@ -244,9 +244,9 @@ static void glare_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	r->glare_on = false;
 	if (!r->st)
 		return;
-	/* the call or the other leg ended while we waited */
+	/* the other leg ended while we waited (RFC 3261 15.1.2) */
 	if (c->state == CALL_ENDED || c->leg[OTHER(r->from)].state == DLG_TERMINATED) {
-		relay_answer(r, 481, "Call Ended", NULL, false, NULL, NULL);
+		relay_answer(r, 487, "Call Ended", NULL, false, NULL, NULL);
 		relay_free(r);
 		return;
 	}
@@ -409,12 +409,13 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 	log_info(c->id, "%.*s relayed from leg %s", PL_FMT(req->method_pl), leg == LEG_A ? "A" : "B");
 }
 
-/* at the end of a call: what is still unanswered gets 481 */
+/* at the end of a call: what is still unanswered gets 487 (RFC 3261
+ * 15.1.2), a re-INVITE waiting to be sent again after 491 included */
 void relay_abort_all(struct call *c)
 {
 	for (struct relay *r = c->relays; r; r = r->next) {
 		glare_stop(r);
-		relay_answer(r, 481, "Call Ended", NULL, false, NULL, NULL);
+		relay_answer(r, 487, "Call Ended", NULL, false, NULL, NULL);
 		tsx_detach(r->ct);
 		r->ct = NULL;
 	}

@@ -4,7 +4,8 @@
 # 4 s later (it owns leg B's Call-ID), with a new CSeq and the same offer,
 # while the caller's re-INVITE stays pending and then gets the 200.  The
 # callee's own re-INVITE in the meantime gets 491 from the B2BUA.  A glare
-# that does not clear ends, after two retries, with the 491 passed back.
+# that does not clear ends, after two retries, with the 491 passed back; a
+# call that ends while the retry waits answers the re-INVITE 487.
 # The callee's re-INVITE that gets 491 from the caller is sent again on
 # leg A 0 to 2 s later.  The leak check runs over every trace.
 set -eu
@@ -16,6 +17,7 @@ lab_pair uac-glare.xml uas-glare.xml 5 10 127.0.0.11 127.0.0.1 127.0.0.21 || rc=
 # the retry's delay as the callee saw it; 0.3 s of slack for a loaded host
 python3 "$TESTS_DIR/lab/tracecheck.py" glare "$LAB_DIR"/run-$LAB_RUN/uas/*_messages.log 2.1 4.3 || rc=1
 lab_pair uac-glare-refused.xml uas-glare-busy.xml 3 10 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
+lab_pair uac-glare-ended.xml uas-glare-bye.xml 3 10 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
 lab_pair uac-glare-491.xml uas-sdp-reinvite.xml 5 10 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
 python3 "$TESTS_DIR/lab/tracecheck.py" glare "$LAB_DIR"/run-$LAB_RUN/uac/*_messages.log 0 2.3 || rc=1
 lab_leakcheck || rc=1
