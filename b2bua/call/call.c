@@ -965,7 +965,7 @@ static int start_leg_b(struct call *c)
 	struct call_mgr *m = c->mgr;
 	struct sip_msg *req = c->a_invite;
 	char contact[256], luri[1024], ruri[1024], via_host[SA_STRLEN + 2], ip[48];
-	char replaces[600];
+	char replaces[1024];
 	const char *zone_a, *zone_b;
 	uint16_t port_a, port_b;
 	struct mbuf *mb, *extra;

@@ -92,11 +92,14 @@ static int refer_replaces(struct call *c, int leg, const struct sip_uri *uri, st
 		return 400;
 	}
 	const struct dlg *e = &c2->leg[OTHER(leg2)];
-	char val[REPLACES_MAX];
-	snprintf(val, sizeof(val), "%s;to-tag=%s;from-tag=%s%s", e->callid, e->ltag, e->rtag,
-		 rp.early_only ? ";early-only" : "");
 	mbw_puts(w, "?Replaces=");
-	pct_encode(w, val);
+	pct_encode(w, e->callid);
+	mbw_puts(w, "%3Bto-tag%3D");
+	pct_encode(w, e->ltag);
+	mbw_puts(w, "%3Bfrom-tag%3D");
+	pct_encode(w, e->rtag);
+	if (rp.early_only)
+		mbw_puts(w, "%3Bearly-only");
 	log_info(c->id, "REFER: Replaces translated to leg %s of %s", OTHER(leg2) == LEG_A ? "A" : "B",
 		 c2->id);
 	return 0;
@@ -212,8 +215,12 @@ int call_replaces_header(struct call *c, const struct sip_msg *inv, char *buf, s
 	}
 	/* RFC 3891 3: the tags as the receiver of our INVITE matches them,
 	 * its own tag as to-tag */
-	snprintf(buf, size, "Replaces: %s;to-tag=%s;from-tag=%s%s\r\n", e->callid, e->rtag, e->ltag,
-		 rp.early_only ? ";early-only" : "");
+	int n = snprintf(buf, size, "Replaces: %s;to-tag=%s;from-tag=%s%s\r\n", e->callid, e->rtag,
+			 e->ltag, rp.early_only ? ";early-only" : "");
+	if (n < 0 || (size_t)n >= size) {
+		buf[0] = '\0';
+		return 500;	/* a Call-ID longer than any we keep room for */
+	}
 	log_info(c->id, "Replaces translated to leg %s of %s", OTHER(leg2) == LEG_A ? "A" : "B",
 		 c2->id);
 	return 0;
