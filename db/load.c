@@ -62,7 +62,7 @@ static int trunk_row(struct load *ld, sqlite3_stmt *st)
 	d.zone = db_col_text(st, 2);
 	if (!d.zone) {
 		snprintf(ld->err, ld->errsz, "trunk %s: zone %lld does not exist",
-			 d.name ? d.name : "?", (long long)sqlite3_column_int64(st, 20));
+			 d.name ? d.name : "?", (long long)sqlite3_column_int64(st, 21));
 		return EINVAL;
 	}
 	d.auth_user = db_col_text(st, 3);
@@ -82,6 +82,7 @@ static int trunk_row(struct load *ld, sqlite3_stmt *st)
 	d.session_timer = col_u(st, 17);
 	d.max_duration = col_u(st, 18);
 	d.on_3xx = db_col_text(st, 19);
+	d.refer = db_col_text(st, 20);
 	return policy_builder_trunk(ld->b, &d, ld->err, ld->errsz);
 }
 
@@ -186,7 +187,7 @@ static const struct {
 } queries[] = {
 	{ "SELECT t.id, t.name, z.name, auth_user, auth_password, auth_realm, inbound_auth, "
 	  "max_calls_in, max_calls_out, max_calls, cps, cps_burst, codecs, from_domain, "
-	  "to_domain, pai_trust, media_mode, session_timer, max_duration, on_3xx, t.zone_id "
+	  "to_domain, pai_trust, media_mode, session_timer, max_duration, on_3xx, refer, t.zone_id "
 	  "FROM trunk t LEFT JOIN zone z ON z.id = t.zone_id ORDER BY t.id", trunk_row },
 	{ "SELECT trunk_id, address, port, transport FROM trunk_source ORDER BY id", source_row },
 	{ "SELECT trunk_id, host, port, transport, priority, weight FROM trunk_target "

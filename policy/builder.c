@@ -156,6 +156,12 @@ int policy_builder_trunk(struct policy_builder *b, const struct policy_trunk_def
 		return EINVAL;
 	}
 	t.on_3xx = d->on_3xx ? (enum policy_on_3xx)i : POLICY_3XX_FAILOVER;
+	if (d->refer && strcmp(d->refer, "allow") != 0 && strcmp(d->refer, "deny") != 0) {
+		policy_errf(err, errsz, "trunk %s: refer \"%s\" is not allow or deny", t.name,
+			    d->refer);
+		return EINVAL;
+	}
+	t.refer_deny = d->refer && strcmp(d->refer, "deny") == 0;
 	if (d->session_timer && d->session_timer < 90) {
 		/* RFC 4028 4: Min-SE is at least 90 seconds */
 		policy_errf(err, errsz, "trunk %s: session timer %u is below 90 seconds",

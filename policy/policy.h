@@ -121,6 +121,7 @@ struct policy_trunk {
 	unsigned session_timer;		/* seconds, 0: none (RFC 4028) */
 	unsigned max_duration;		/* seconds, 0: none */
 	enum policy_on_3xx on_3xx;
+	bool refer_deny;		/* a REFER from this trunk gets 403 */
 	/* number rules in order, by direction (private layout) */
 	struct policy_rule *rules[2];
 	unsigned n_rules[2];
@@ -173,6 +174,7 @@ struct policy_trunk_def {
 	const char *media_mode;		/* relay, srtp-required, srtp-offered, rtp-only */
 	unsigned session_timer, max_duration;
 	const char *on_3xx;		/* failover, follow, pass; NULL: failover */
+	const char *refer;		/* allow, deny; NULL: allow */
 };
 
 struct policy_route_def {

@@ -109,6 +109,8 @@ void call_route_keep(struct call *c)
 	c->route_id = r->route_id;
 	snprintf(c->trunk_in, sizeof(c->trunk_in), "%s", r->trunk_in);
 	snprintf(c->trunk_out, sizeof(c->trunk_out), "%s", r->trunk_out);
+	c->refer_deny[LEG_A] = r->refer_deny[LEG_A];
+	c->refer_deny[LEG_B] = r->refer_deny[LEG_B];
 	if (c->setup->fo_on)
 		ev_timer_stop(c->mgr->env.loop, &c->setup->fo_tmr);
 	free(c->setup);
@@ -776,6 +778,10 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 			dlg_uac_response(&c->leg[LEG_B], resp);
 		}
 		c->b_answered = true;
+		/* the callee's tag is final now: leg A must never see it (a
+		 * tag too short to be unique would match unrelated tokens) */
+		if (c->leg[LEG_B].rtag && strlen(c->leg[LEG_B].rtag) >= 8)
+			topo_guard_add(&c->guard[LEG_A], c->leg[LEG_B].rtag);
 		c->ack[LEG_B].cseq = c->b_inv_cseq;
 		c->ack[LEG_B].owed = true;
 		/* the SDP of the 2xx: the answer to leg A's offer, or (late
@@ -959,6 +965,7 @@ static int start_leg_b(struct call *c)
 	struct call_mgr *m = c->mgr;
 	struct sip_msg *req = c->a_invite;
 	char contact[256], luri[1024], ruri[1024], via_host[SA_STRLEN + 2], ip[48];
+	char replaces[1024];
 	const char *zone_a, *zone_b;
 	uint16_t port_a, port_b;
 	struct mbuf *mb, *extra;
@@ -972,6 +979,11 @@ static int start_leg_b(struct call *c)
 		return 500;
 	c->cross_zone = strcmp(zone_a, zone_b) != 0;
 	snprintf(c->our_ip[LEG_B], sizeof(c->our_ip[LEG_B]), "%s", ip);
+	/* RFC 3891: a Replaces crosses only as the identifiers of the leg
+	 * it names on leg B's side */
+	err = call_replaces_header(c, req, replaces, sizeof(replaces));
+	if (err)
+		return err;
 	snprintf(via_host, sizeof(via_host), strchr(ip, ':') ? "[%s]" : "%s", ip);
 	snprintf(contact, sizeof(contact), "<sip:%s:%u>", via_host, port_b);
 	if (req->from.dname.l)
@@ -994,6 +1006,7 @@ static int start_leg_b(struct call *c)
 	/* the default allow-list, as the outbound trunk's policy amends it */
 	topo_copy_headers_except(&w, req, c->route->hdr_remove);
 	mbw_puts(&w, c->route->hdr_add);
+	mbw_puts(&w, replaces);
 	if (c->route->pai_cross)
 		write_pai(&w, req, c->route->from_uri);
 	if (m->env.user_agent)

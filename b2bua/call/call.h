@@ -59,6 +59,7 @@ struct call_route {
 	char hdr_add[512];
 	char hdr_remove[256];
 	unsigned max_duration;		/* seconds, 0: none */
+	bool refer_deny[2];		/* per leg: its trunk may not transfer (REFER gets 403) */
 	unsigned session_timer_in;	/* RFC 4028 interval on leg A, 0: none unless asked */
 	unsigned session_timer_out;	/* asked for on leg B, 0: none */
 	unsigned failover_timeout;	/* seconds until leg B must ring or answer

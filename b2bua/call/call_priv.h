@@ -11,6 +11,10 @@
 
 enum { LEG_A = 0, LEG_B = 1 };
 enum { CALL_MAX_REDIRECTS = 3 };
+/* times a request that met 491 on the other leg is sent again there */
+enum { RELAY_GLARE_RETRIES = 2 };
+/* REFERs remembered per call for their NOTIFYs' Event id (RFC 3515 2.4.6) */
+enum { CALL_REFER_SUBS = 4 };
 
 #define OTHER(leg) (1 - (leg))
 
@@ -31,6 +35,9 @@ struct relay {
 	struct tsx *ct;		/* ours on the other leg */
 	uint32_t out_cseq;
 	struct tp_dest reply_to;	/* where the request's responses go */
+	ev_timer glare_tmr;		/* RFC 3261 14.1: until it is sent again */
+	bool glare_on;
+	unsigned glare_tries;
 };
 
 /* Our 2xx to an INVITE on a leg, re-sent until its ACK (RFC 3261
@@ -67,6 +74,14 @@ struct call_setup {
 	struct tp_dest a_reply;		/* where responses on leg A go */
 	ev_timer fo_tmr;		/* the route's failover timeout */
 	bool fo_on;
+};
+
+/* A REFER relayed: the CSeq it had on the leg it came from and the one
+ * we gave it on the other leg, which the NOTIFYs' "id" names. */
+struct refer_sub {
+	uint32_t in_cseq, out_cseq;
+	int from;		/* the referrer's leg */
+	bool used;
 };
 
 struct call_entry {
@@ -107,6 +122,8 @@ struct call {
 	struct leg_ok *ok[2];		/* only from our 2xx until its ACK */
 	struct leg_ack ack[2];
 	struct relay *relays;
+	struct refer_sub refer[CALL_REFER_SUBS];	/* the last REFERs, oldest replaced */
+	unsigned refer_next;
 	struct call_setup *setup;	/* while leg B is being set up; NULL after */
 	struct call_route *route;	/* &setup->route */
 	bool routed;			/* route_done owed */
@@ -114,6 +131,7 @@ struct call {
 	void *route_handle;
 	int64_t route_id;
 	char trunk_in[32], trunk_out[32];
+	bool refer_deny[2];		/* the trunk of that leg may not transfer */
 	ev_timer *max_dur;		/* the trunks' maximum call duration, if any */
 	struct leg_st st[2];		/* session timers */
 	/* for the CDR */
@@ -184,6 +202,25 @@ void call_st_a_confirmed(struct call *c);
 bool call_st_refreshed(struct call *c, int leg, const struct sip_msg *req);
 void call_st_stop(struct call *c);
 void call_st_free(struct call *c);
+
+/* refer.c: the Refer-To (and Referred-By, Refer-Sub) lines of a REFER
+ * from leg for the other leg; returns 0 or the status to answer with,
+ * *why its reason phrase */
+int call_refer_headers(struct call *c, int leg, const struct sip_msg *req, struct mbw *w,
+		       const char **why);
+/* the Replaces line ("" when none) of leg B's INVITE for leg A's INVITE
+ * inv: its Replaces translated to the other leg of the call it names;
+ * returns 0 or the status for leg A (400 malformed, 481 no such dialog) */
+int call_replaces_header(struct call *c, const struct sip_msg *inv, char *buf, size_t size);
+/* a REFER from leg `from` went out on the other leg with out_cseq */
+void call_refer_sent(struct call *c, int from, uint32_t in_cseq, uint32_t out_cseq);
+/* the Event line of a NOTIFY from leg for the other leg: a refer event's
+ * id translated to the CSeq of the REFER as its sender wrote it (dropped
+ * when unknown), any other event as it is */
+void call_refer_event(struct call *c, int leg, const struct sip_msg *notify, struct mbw *w);
+/* the sipfrag body of a NOTIFY as it may cross: its status line only;
+ * returns 0 or EBADMSG */
+int call_sipfrag_body(const struct sip_msg *req, char *buf, size_t size);
 
 /* relay.c */
 void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,

@@ -1,12 +1,18 @@
-/* In-dialog requests: answered here (BYE, OPTIONS, REFER, PRACK) or sent
- * on the other leg with that leg's CSeq, route set and target, and their
- * responses carried back (re-INVITE, UPDATE, INFO, MESSAGE, NOTIFY). */
+/* In-dialog requests: answered here (BYE, OPTIONS, PRACK, a REFER the
+ * trunk may not send) or sent on the other leg with that leg's CSeq, route
+ * set and target, and their responses carried back (re-INVITE, UPDATE,
+ * INFO, MESSAGE, NOTIFY, REFER).  A re-INVITE or UPDATE that meets glare
+ * on the other leg (491) is sent again there after the RFC 3261 14.1
+ * delay while its sender waits. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <strings.h>
+
 #include "base/log.h"
+#include "base/rand.h"
 #include "call/call_priv.h"
 #include "core/ua.h"
 #include "db.h"
@@ -24,8 +30,17 @@ static void relay_unlink(struct relay *r)
 	}
 }
 
+static void glare_stop(struct relay *r)
+{
+	if (r->glare_on) {
+		ev_timer_stop(r->call->mgr->env.loop, &r->glare_tmr);
+		r->glare_on = false;
+	}
+}
+
 static void relay_free(struct relay *r)
 {
+	glare_stop(r);
 	relay_unlink(r);
 	tsx_detach(r->ct);
 	sip_msg_free(r->req);
@@ -46,6 +61,8 @@ static void relay_answer(struct relay *r, uint16_t code, const char *reason,
 		r->st = NULL;
 }
 
+static bool relay_glare(struct relay *r);
+
 static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
 {
 	struct relay *r = arg;
@@ -54,7 +71,8 @@ static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void
 	char reason[96];
 	uint16_t code;
 
-	(void)ct;
+	if (ct != r->ct)
+		return;		/* an attempt given up for a retry */
 	if (!resp) {
 		if (!err) {			/* end notice */
 			r->ct = NULL;
@@ -114,13 +132,169 @@ static void relay_resp(struct tsx *ct, const struct sip_msg *resp, int err, void
 		return;
 	}
 	free(sdp);
+	if (code == 491 && refresh && relay_glare(r))
+		return;
 	relay_answer(r, code, reason[0] ? reason : NULL, resp, false, NULL, NULL);
-	if (code == 408 || code == 481) {
+	/* RFC 5057 5.1: a 481 to a NOTIFY ends only its subscription (the
+	 * implicit one of a REFER, say), not the call */
+	bool subscription = r->req->method == SIP_METHOD_NOTIFY ||
+			    r->req->method == SIP_METHOD_SUBSCRIBE;
+	if (code == 408 || (code == 481 && !subscription)) {
 		/* RFC 3261 12.2.1.2: that dialog is over; only the requester's
 		 * leg gets a BYE */
 		c->leg[other].state = DLG_TERMINATED;
 		call_end(c, code == 408 ? "408 to an in-dialog request" : "481: the other side lost the dialog");
 	}
+}
+
+/* the extra header lines of the request on the other leg */
+static int relay_headers(struct relay *r, struct mbuf **extrap, const char **why)
+{
+	struct call *c = r->call;
+	const struct sip_msg *req = r->req;
+	struct mbw w;
+	int st = 0;
+
+	if (mbw_init(&w, 256))
+		return 500;
+	if (req->method == SIP_METHOD_NOTIFY) {
+		topo_copy_headers_except(&w, req, "Event");
+		call_refer_event(c, r->from, req, &w);
+	} else {
+		topo_copy_headers(&w, req);
+	}
+	if (req->method == SIP_METHOD_REFER)
+		st = call_refer_headers(c, r->from, req, &w, why);
+	if (c->mgr->env.user_agent)
+		mbw_printf(&w, "User-Agent: %s\r\n", c->mgr->env.user_agent);
+	if (mbw_finish(&w, extrap))
+		return 500;
+	if (st) {
+		mbuf_unref(*extrap);
+		return st;
+	}
+	return 0;
+}
+
+/* Writes r->req for the other leg from that leg's state (a new CSeq each
+ * time) and sends it.  An SDP offer crosses rewritten by the relay (on a
+ * retry after 491 it is fed to the relay again, so that it reflects the
+ * media as it is now), a refer NOTIFY's sipfrag as its status line, a
+ * REFER without its body, other bodies as they are.  returns 0 or the
+ * status to answer the request with. */
+static int relay_send(struct relay *r, const char **why)
+{
+	struct call *c = r->call;
+	const struct sip_msg *req = r->req;
+	int other = OTHER(r->from);
+	struct mbuf *extra, *mb;
+	char branch[40], frag[64];
+	int err;
+
+	*why = NULL;
+	err = relay_headers(r, &extra, why);
+	if (err)
+		return err;
+	bool refresh = req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE ||
+		       req->method == SIP_METHOD_SUBSCRIBE || req->method == SIP_METHOD_NOTIFY ||
+		       req->method == SIP_METHOD_REFER;
+	char *sdp = NULL;
+	size_t sdp_len = 0;
+	struct pl ctype = req->ctype, body = req->body;
+	bool with_body = req->body.l > 0 && req->method != SIP_METHOD_REFER;
+	if (topo_has_sdp(req)) {
+		int mst = 488;
+		if (req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE)
+			mst = call_media_sdp(c, r->from, &req->body, true, &sdp, &sdp_len);
+		if (mst) {
+			mbuf_unref(extra);
+			return mst;
+		}
+		ctype = PL("application/sdp");
+		body = pl_make(sdp, sdp_len);
+	} else if (with_body && req->ctype.l >= 15 &&
+		   strncasecmp(req->ctype.p, "message/sipfrag", 15) == 0) {
+		if (call_sipfrag_body(req, frag, sizeof(frag))) {
+			mbuf_unref(extra);
+			*why = "Bad Sipfrag";
+			return 400;
+		}
+		ctype = PL("message/sipfrag;version=2.0");
+		body = pl_make(frag, strlen(frag));
+	}
+	err = dlg_build_request(&mb, &c->leg[other], req->method, 0, refresh, extra->data,
+				with_body ? &ctype : NULL, with_body ? &body : NULL, branch,
+				sizeof(branch));
+	free(sdp);
+	mbuf_unref(extra);
+	if (err)
+		return 500;
+	r->out_cseq = c->leg[other].lcseq;
+	err = call_send_request(c, other, mb, &r->ct, relay_resp, r);
+	mbuf_unref(mb);
+	if (err)
+		return 503;
+	if (req->method == SIP_METHOD_REFER)
+		call_refer_sent(c, r->from, req->cseq.num, r->out_cseq);
+	return 0;
+}
+
+static void glare_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct relay *r = w->data;
+	struct call *c = r->call;
+	int st;
+
+	(void)loop;
+	(void)revents;
+	r->glare_on = false;
+	if (!r->st)
+		return;
+	/* the other leg ended while we waited (RFC 3261 15.1.2) */
+	if (c->state == CALL_ENDED || c->leg[OTHER(r->from)].state == DLG_TERMINATED) {
+		relay_answer(r, 487, "Call Ended", NULL, false, NULL, NULL);
+		relay_free(r);
+		return;
+	}
+	log_info(c->id, "%.*s sent again on leg %s after 491 (attempt %u)",
+		 PL_FMT(r->req->method_pl), OTHER(r->from) == LEG_A ? "A" : "B", r->glare_tries + 1);
+	const char *why;
+	st = relay_send(r, &why);
+	if (st) {
+		relay_answer(r, (uint16_t)st, why, NULL, false, NULL, NULL);
+		relay_free(r);
+	}
+}
+
+/* RFC 3261 14.1: our re-INVITE (or UPDATE with an offer) met glare on the
+ * other leg.  It goes again after a random delay: 2.1 to 4 s where we own
+ * the Call-ID (leg B, our dialog), 0 to 2 s where we do not (leg A), in
+ * units of 10 ms; the sender keeps waiting.  A bounded number of times,
+ * then the 491 is passed back.  returns true when a retry is scheduled. */
+static bool relay_glare(struct relay *r)
+{
+	struct call *c = r->call;
+	int other = OTHER(r->from);
+	uint32_t rnd;
+	double delay;
+
+	if (r->glare_tries >= RELAY_GLARE_RETRIES || c->state == CALL_ENDED ||
+	    (r->req->method == SIP_METHOD_UPDATE && !topo_has_sdp(r->req)))
+		return false;
+	if (rand_small(&rnd, sizeof(rnd)))
+		rnd = 0;
+	delay = other == LEG_B ? 2.1 + (double)(rnd % 191) / 100.0 : (double)(rnd % 201) / 100.0;
+	r->glare_tries++;
+	/* the old attempt is over for us (the transaction ACKs the 491) */
+	tsx_detach(r->ct);
+	r->ct = NULL;
+	ev_timer_init(&r->glare_tmr, glare_cb, delay, 0);
+	r->glare_tmr.data = r;
+	ev_timer_start(c->mgr->env.loop, &r->glare_tmr);
+	r->glare_on = true;
+	log_info(c->id, "491 on leg %s: %.*s sent again in %.2f s", other == LEG_A ? "A" : "B",
+		 PL_FMT(r->req->method_pl), delay);
+	return true;
 }
 
 static bool reinvite_pending(const struct call *c)
@@ -161,9 +335,6 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 	struct dlg *d = &c->leg[leg];
 	int other = OTHER(leg);
 	struct relay *r;
-	struct mbw w;
-	struct mbuf *extra, *mb;
-	char branch[40];
 	int err;
 
 	*kept = false;
@@ -205,8 +376,15 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 		return;
 	}
 	case SIP_METHOD_REFER:
-		answer_here(c, leg, st, req, 403, "Call Transfer Not Permitted");
-		return;
+		/* the trunk's policy (still in the route before the answer);
+		 * otherwise the REFER crosses (relay_send) */
+		if (c->route ? c->route->refer_deny[leg] : c->refer_deny[leg]) {
+			log_info(c->id, "REFER from leg %s refused: transfers not permitted",
+				 leg == LEG_A ? "A" : "B");
+			answer_here(c, leg, st, req, 403, "Call Transfer Not Permitted");
+			return;
+		}
+		break;
 	case SIP_METHOD_PRACK:
 		/* we never send reliable provisional responses on a leg */
 		answer_here(c, leg, st, req, 481, NULL);
@@ -248,69 +426,27 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 	r->from = leg;
 	r->st = st;
 	r->reply_to = *reply_to;
-	if (mbw_init(&w, 256)) {
-		free(r);
-		answer_here(c, leg, st, req, 500, NULL);
-		return;
-	}
-	topo_copy_headers(&w, req);
-	if (c->mgr->env.user_agent)
-		mbw_printf(&w, "User-Agent: %s\r\n", c->mgr->env.user_agent);
-	if (mbw_finish(&w, &extra)) {
-		free(r);
-		answer_here(c, leg, st, req, 500, NULL);
-		return;
-	}
-	bool refresh = req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE ||
-		       req->method == SIP_METHOD_SUBSCRIBE || req->method == SIP_METHOD_NOTIFY;
-	/* an SDP offer crosses rewritten by the relay; other bodies as they are */
-	char *sdp = NULL;
-	size_t sdp_len = 0;
-	struct pl ctype = req->ctype, body = req->body;
-	bool with_body = req->body.l > 0;
-	if (topo_has_sdp(req)) {
-		int mst = 488;
-		if (req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE)
-			mst = call_media_sdp(c, leg, &req->body, true, &sdp, &sdp_len);
-		if (mst) {
-			mbuf_unref(extra);
-			free(r);
-			answer_here(c, leg, st, req, (uint16_t)mst, NULL);
-			return;
-		}
-		ctype = PL("application/sdp");
-		body = pl_make(sdp, sdp_len);
-	}
-	err = dlg_build_request(&mb, &c->leg[other], req->method, 0, refresh, extra->data,
-				with_body ? &ctype : NULL, with_body ? &body : NULL, branch,
-				sizeof(branch));
-	free(sdp);
-	mbuf_unref(extra);
-	if (err) {
-		free(r);
-		answer_here(c, leg, st, req, 500, NULL);
-		return;
-	}
-	r->out_cseq = c->leg[other].lcseq;
 	r->req = req;
+	const char *why;
+	err = relay_send(r, &why);
+	if (err) {
+		r->req = NULL;	/* not kept: the caller frees it */
+		free(r);
+		answer_here(c, leg, st, req, (uint16_t)err, why);
+		return;
+	}
 	*kept = true;
 	r->next = c->relays;
 	c->relays = r;
-	err = call_send_request(c, other, mb, &r->ct, relay_resp, r);
-	mbuf_unref(mb);
-	if (err) {
-		relay_answer(r, 503, NULL, NULL, false, NULL, NULL);
-		relay_free(r);
-		return;
-	}
 	log_info(c->id, "%.*s relayed from leg %s", PL_FMT(req->method_pl), leg == LEG_A ? "A" : "B");
 }
 
 /* at the end of a call: what is still unanswered gets 487 (RFC 3261
- * 15.1.2: requests pending in a dialog that a BYE ends) */
+ * 15.1.2), a re-INVITE waiting to be sent again after 491 included */
 void relay_abort_all(struct call *c)
 {
 	for (struct relay *r = c->relays; r; r = r->next) {
+		glare_stop(r);
 		relay_answer(r, 487, NULL, NULL, false, NULL, NULL);
 		tsx_detach(r->ct);
 		r->ct = NULL;

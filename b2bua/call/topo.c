@@ -1,5 +1,6 @@
 #include "topo.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -26,7 +27,12 @@ const char *topo_leak(const struct topo_guard *g, const struct mbuf *mb)
 			const char *hit = memmem(p, (size_t)(end - p), t, tl);
 			if (!hit)
 				break;
-			bool before = hit == mb->data || !tok_char(hit[-1]);
+			/* after a %HH escape ("to-tag%3D..." in a URI header)
+			 * a token starts too */
+			bool before = hit == mb->data || !tok_char(hit[-1]) ||
+				      (hit - mb->data >= 3 && hit[-3] == '%' &&
+				       isxdigit((unsigned char)hit[-2]) &&
+				       isxdigit((unsigned char)hit[-1]));
 			bool after = hit + tl == end || !tok_char(hit[tl]);
 			/* "127.0.0.2" inside "127.0.0.21" or a tag inside a longer
 			 * token is not this identifier */

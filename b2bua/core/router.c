@@ -302,6 +302,8 @@ static int fill_attempt(struct router *r, struct route_hold *h, unsigned ai, uns
 	out->failover_timeout = at->route ? at->route->failover_timeout : 0;
 	out->max_duration = at->trunk->max_duration;
 	out->session_timer_in = h->in->session_timer;
+	out->refer_deny[0] = h->in->refer_deny;
+	out->refer_deny[1] = at->trunk->refer_deny;
 	/* RFC 3325: an identity asserted by a trusted trunk goes on only to a
 	 * trunk we trust too */
 	out->pai_cross = h->in->pai_trust && at->trunk->pai_trust;

@@ -13,9 +13,9 @@
 #define UA_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, MESSAGE, NOTIFY, REFER"
 /* the methods accepted outside a dialog, for the Allow of a 405 */
 #define UA_ALLOW_OUT_OF_DIALOG "INVITE, ACK, CANCEL, OPTIONS"
-/* option tags this element supports, for Supported (none yet: the call
- * core adds 100rel, timer and replaces when it implements them) */
-#define UA_SUPPORTED ""
+/* option tags this element supports, for Supported: replaces (RFC 3891:
+ * the call core translates a Replaces to the other leg's dialog) */
+#define UA_SUPPORTED "replaces"
 #define UA_ACCEPT "application/sdp"
 
 struct ua_verdict {

@@ -301,6 +301,32 @@ bool sip_param_get(const struct pl *params, const char *name, struct pl *val);
  * contains tok, case-insensitively */
 bool sip_token_list_has(const struct pl *list, const char *tok);
 
+/* ---- call transfer (RFC 3515, RFC 3891, RFC 3420) ---- */
+
+/* %HH escapes decoded (RFC 3261 19.1.2) into buf, NUL-terminated, *lenp
+ * (if not NULL) its length.  returns 0, EBADMSG for a bad escape or a
+ * control character once decoded, E2BIG when it does not fit. */
+int sip_pct_decode(const struct pl *in, char *buf, size_t size, size_t *lenp);
+/* The value of the URI header `name` (RFC 3261 19.1.1 "?h=v&..."),
+ * compared case-insensitively, decoded into buf as sip_pct_decode does.
+ * returns 0, ENOENT when the URI has no such header, EBADMSG, E2BIG. */
+int sip_uri_header_get(const struct sip_uri *uri, const char *name, char *buf, size_t size,
+		       size_t *lenp);
+
+/* RFC 3891 Replaces: callid;to-tag=..;from-tag=..[;early-only] */
+struct sip_replaces {
+	struct pl callid;
+	struct pl to_tag;
+	struct pl from_tag;
+	bool early_only;
+};
+/* returns 0 or EBADMSG (both tags are required, once each), E2BIG */
+int sip_replaces_decode(struct sip_replaces *r, const struct pl *value);
+
+/* The status code of the status line a message/sipfrag body starts with
+ * ("SIP/2.0 200 OK").  returns 0 or EBADMSG. */
+int sip_sipfrag_status(const struct pl *body, uint16_t *scode);
+
 /* The body as multipart parts (RFC 2046) without copying.  returns 0,
  * ENOENT when the message is not multipart, EBADMSG when the boundary is
  * missing or unterminated. */

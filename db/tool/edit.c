@@ -256,7 +256,7 @@ int tool_trunk(struct db *db, int argc, char **argv)
 			"(SELECT group_concat(CASE WHEN instr(host, ':') THEN '[' || host || ']' ELSE host END "
 			"|| ':' || port || '/' || transport || ' p' || priority "
 			"|| ' w' || weight, ' ') FROM trunk_target WHERE trunk_id = t.id) AS targets, "
-			"max_calls_in, max_calls_out, max_calls, cps, media_mode "
+			"max_calls_in, max_calls_out, max_calls, cps, media_mode, refer "
 			"FROM trunk t LEFT JOIN zone z ON z.id = t.zone_id ORDER BY t.name");
 	/* trunk add: --new-zone may come anywhere after the database */
 	for (int i = 3; i < argc; i++) {

@@ -22,12 +22,25 @@ static void walk_headers(const struct sip_msg *msg)
 			struct sip_via via;
 			struct sip_addr addr;
 			struct sip_cseq cseq;
+			struct sip_replaces rp;
+			char hv[256];
 			switch (h->id) {
 			case SIP_HDR_VIA:
 				(void)sip_via_decode(&via, &v);
 				break;
 			case SIP_HDR_CSEQ:
 				(void)sip_cseq_decode(&cseq, &v);
+				break;
+			case SIP_HDR_REPLACES:
+				(void)sip_replaces_decode(&rp, &h->val);
+				break;
+			case SIP_HDR_REFER_TO:
+				/* what the call core reads of a Refer-To */
+				if (sip_addr_decode(&addr, &v) == 0 &&
+				    sip_uri_header_get(&addr.uri, "Replaces", hv, sizeof(hv), NULL) == 0) {
+					struct pl hp = pl_make(hv, strlen(hv));
+					(void)sip_replaces_decode(&rp, &hp);
+				}
 				break;
 			default:
 				(void)sip_addr_decode(&addr, &v);
@@ -54,6 +67,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned n;
 
 		walk_headers(msg);
+		if (msg->body.l) {
+			uint16_t code;
+			(void)sip_sipfrag_status(&msg->body, &code);
+		}
 		(void)sip_multipart_split(msg, parts, SIP_MAX_BODY_PARTS, &n);
 		if (msg->req) {
 			if (ua_can_answer(msg) && ua_verdict(msg, &v)) {

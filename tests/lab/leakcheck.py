@@ -11,6 +11,7 @@ searched for them, as whole tokens ("127.0.0.1" does not match inside
 import argparse
 import re
 import sys
+import urllib.parse
 
 SEP = re.compile(r"^-{20,} .*$", re.M)
 TOKCH = r"[A-Za-z0-9.\-_:]"
@@ -55,7 +56,10 @@ def identifiers(msgs):
 
 def find(token, text):
     pat = r"(?<!%s)%s(?!%s)" % (TOKCH, re.escape(token), TOKCH)
-    return re.search(pat, text) is not None
+    # identifiers also hide %-escaped inside URI headers (a Replaces in
+    # Refer-To: "...%3Bto-tag%3DTAG")
+    return (re.search(pat, text) is not None or
+            re.search(pat, urllib.parse.unquote(text)) is not None)
 
 
 def main():

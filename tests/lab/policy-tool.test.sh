@@ -192,7 +192,7 @@ error "$DB exists already" "create names the file"
 LAB="$WORK/lab.db"
 run create --lab "$LAB"
 status 0 "create --lab"
-line "$LAB: schema version 2, with the lab's policy" "create says what it made"
+line "$LAB: schema version 3, with the lab's policy" "create says what it made"
 run check "$LAB"
 status 0 "check the lab"
 line "policy ok: 2 trunks, 2 routes" "the lab: 2 trunks, 2 routes"
@@ -200,11 +200,11 @@ run migrate "$LAB"
 status 0 "migrate an up-to-date database"
 run trunk list "$LAB"
 status 0 "trunk list"
-line "$(printf 'name\tzone\tsources\ttargets\tmax_calls_in\tmax_calls_out\tmax_calls\tcps\tmedia_mode')" \
+line "$(printf 'name\tzone\tsources\ttargets\tmax_calls_in\tmax_calls_out\tmax_calls\tcps\tmedia_mode\trefer')" \
     "trunk list header"
-line "$(printf 'carrier\texternal\t127.0.0.21\t127.0.0.21:5060/udp p0 w1\t0\t0\t0\t0.0\trelay')" \
+line "$(printf 'carrier\texternal\t127.0.0.21\t127.0.0.21:5060/udp p0 w1\t0\t0\t0\t0.0\trelay\tallow')" \
     "trunk list: carrier"
-line "$(printf 'pbx\tinternal\t127.0.0.11\t127.0.0.11:5060/udp p0 w1\t0\t0\t0\t0.0\trelay')" \
+line "$(printf 'pbx\tinternal\t127.0.0.11\t127.0.0.11:5060/udp p0 w1\t0\t0\t0\t0.0\trelay\tallow')" \
     "trunk list: pbx"
 run route list "$LAB"
 status 0 "route list"
@@ -216,11 +216,11 @@ line "$(printf '2\tcarrier\t\t\tmon-sun\t00:00-24:00\tUTC\t0\t1\tpbx\t408,500-59
 # --- trunk add, set, del
 run trunk add "$LAB" c5 external source=198.51.100.0/24:5062/tcp target=198.51.100.5 max_calls=20
 status 0 "trunk add c5"
-run trunk set "$LAB" c5 max_calls_out=10 cps=2.5 media_mode=srtp-required
+run trunk set "$LAB" c5 max_calls_out=10 cps=2.5 media_mode=srtp-required refer=deny
 status 0 "trunk set c5"
 line "trunk c5: updated" "trunk set says so"
 run trunk list "$LAB"
-line "$(printf 'c5\texternal\t198.51.100.0/24:5062/tcp\t198.51.100.5:5060/udp p0 w1\t0\t10\t20\t2.5\tsrtp-required')" \
+line "$(printf 'c5\texternal\t198.51.100.0/24:5062/tcp\t198.51.100.5:5060/udp p0 w1\t0\t10\t20\t2.5\tsrtp-required\tdeny')" \
     "c5 as added and set"
 run check "$LAB"
 line "policy ok: 3 trunks, 2 routes" "check counts c5"
@@ -234,6 +234,13 @@ if grep -q "^b2bua-policy: refused, nothing changed: .*media_mode" "$WORK/err"; 
     ok "the refusal names media_mode"
 else
     nok "the refusal names media_mode"
+fi
+run trunk set "$LAB" c5 refer=maybe
+status 1 "trunk set refer to neither allow nor deny"
+if grep -q "^b2bua-policy: refused, nothing changed: .*refer" "$WORK/err"; then
+    ok "the refusal names refer"
+else
+    nok "the refusal names refer"
 fi
 run trunk set "$LAB" nosuch max_calls=1
 status 1 "trunk set on a missing trunk"

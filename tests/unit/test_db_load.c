@@ -108,6 +108,25 @@ START_TEST(lab_snapshot_routes_pbx_to_carrier_and_back)
 }
 END_TEST
 
+START_TEST(refer_setting_reaches_the_trunk)
+{
+	struct policy_snapshot *s;
+	char err[DB_ERR_MAX];
+
+	/* migration 3: transfers allowed unless the trunk says deny */
+	ck_assert_msg(load(&s, err, sizeof(err)) == 0, "%s", err);
+	ck_assert(!policy_trunk_by_name(s, "pbx")->refer_deny);
+	ck_assert(!policy_trunk_by_name(s, "carrier")->refer_deny);
+	policy_snapshot_unref(s);
+	exec_raw("UPDATE trunk SET refer = 'deny' WHERE name = 'carrier'");
+	ck_assert_msg(load(&s, err, sizeof(err)) == 0, "%s", err);
+	ck_assert(!policy_trunk_by_name(s, "pbx")->refer_deny);
+	ck_assert(policy_trunk_by_name(s, "carrier")->refer_deny);
+	policy_snapshot_unref(s);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM trunk WHERE refer = 'allow'"), 1);
+}
+END_TEST
+
 START_TEST(bad_rows_are_named)
 {
 	struct policy_snapshot *s = NULL;
@@ -331,6 +350,7 @@ static Suite *db_load_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tl, lab_snapshot_routes_pbx_to_carrier_and_back);
 	tcase_add_test(tl, bad_rows_are_named);
+	tcase_add_test(tl, refer_setting_reaches_the_trunk);
 	tcase_add_test(tl, zone_names_resolve_to_rules);
 	tcase_add_test(tr, loader_follows_changes_and_keeps_the_old_policy_on_error);
 	tcase_add_test(tc, cdr_stop_writes_every_queued_record);

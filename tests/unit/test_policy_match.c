@@ -149,6 +149,11 @@ START_TEST(each_bad_field_is_refused_with_its_row)
 	t.media_mode = "loud";
 	ck_assert_int_eq(policy_builder_trunk(b, &t, err, sizeof(err)), EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "trunk x: media mode \"loud\""));
+	t.media_mode = NULL;
+	t.refer = "maybe";
+	ck_assert_int_eq(policy_builder_trunk(b, &t, err, sizeof(err)), EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "trunk x: refer \"maybe\" is not allow or deny"));
+	t.refer = NULL;
 
 	d = fx_route_def(11, 1, "12a", 1);
 	ck_assert_int_eq(policy_builder_route(b, &d, err, sizeof(err)), EINVAL);

@@ -166,6 +166,17 @@ START_TEST(test_require_unknown_gets_420_with_unsupported)
 }
 END_TEST
 
+START_TEST(test_require_replaces_is_supported)
+{
+	struct ua_verdict v;
+
+	/* RFC 3891 6.1: the call core handles Replaces, so it is no 420 */
+	ck_assert_uint_ne(verdict("invite-require-replaces.sip", &v), 420);
+	ck_assert_uint_eq(verdict("options.sip", &v), 200);
+	ck_extra(v, "Supported: replaces");
+}
+END_TEST
+
 START_TEST(test_proxy_require_tags_listed_too)
 {
 	struct ua_verdict v;
@@ -377,6 +388,7 @@ static Suite *ua_suite(void)
 	tcase_add_test(tc, test_max_forwards_zero_invite_gets_483_options_gets_200);
 	tcase_add_test(tc, test_require_unknown_gets_420_with_unsupported);
 	tcase_add_test(tc, test_proxy_require_tags_listed_too);
+	tcase_add_test(tc, test_require_replaces_is_supported);
 	tcase_add_test(tc, test_invite_with_text_body_gets_415_with_accept);
 	tcase_add_test(tc, test_invite_with_encoded_body_gets_415_with_accept_encoding);
 	tcase_add_test(tc, test_multipart_session_body_accepted);
