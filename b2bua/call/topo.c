@@ -10,10 +10,12 @@ void topo_guard_add(struct topo_guard *g, const char *tok)
 		g->tok[g->n++] = tok;
 }
 
-static bool tok_char(char c)
+/* a character that continues a token; ':' does only for a token that has
+ * one itself (an IPv6 address), so "127.0.0.2:5060" holds "127.0.0.2" */
+static bool tok_char(char c, bool colon)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       c == '.' || c == '-' || c == '_' || c == ':';
+	       c == '.' || c == '-' || c == '_' || (c == ':' && colon);
 }
 
 const char *topo_leak(const struct topo_guard *g, const struct mbuf *mb)
@@ -21,6 +23,7 @@ const char *topo_leak(const struct topo_guard *g, const struct mbuf *mb)
 	for (unsigned i = 0; i < g->n; i++) {
 		const char *t = g->tok[i];
 		size_t tl = strlen(t);
+		bool colon = memchr(t, ':', tl) != NULL;
 		const char *p = mb->data, *end = mb->data + mb->len;
 
 		while ((size_t)(end - p) >= tl) {
@@ -29,11 +32,11 @@ const char *topo_leak(const struct topo_guard *g, const struct mbuf *mb)
 				break;
 			/* after a %HH escape ("to-tag%3D..." in a URI header)
 			 * a token starts too */
-			bool before = hit == mb->data || !tok_char(hit[-1]) ||
+			bool before = hit == mb->data || !tok_char(hit[-1], colon) ||
 				      (hit - mb->data >= 3 && hit[-3] == '%' &&
 				       isxdigit((unsigned char)hit[-2]) &&
 				       isxdigit((unsigned char)hit[-1]));
-			bool after = hit + tl == end || !tok_char(hit[tl]);
+			bool after = hit + tl == end || !tok_char(hit[tl], colon);
 			/* "127.0.0.2" inside "127.0.0.21" or a tag inside a longer
 			 * token is not this identifier */
 			if (before && after)

@@ -37,6 +37,8 @@ clean_callee >"$d/callee-clean.log"
 clean_callee | sed 's/^Call-ID: ourcallid/Call-ID: caller-call-id@127.0.0.11/' >"$d/callee-callid.log"
 clean_callee | sed 's/^Subject: .*//; s/^CSeq: 1 INVITE/CSeq: 1 INVITE\nX-Hop: 127.0.0.1/' >"$d/callee-addr.log"
 clean_callee | sed 's/tag=ourtag/tag=caller-tag-1/' >"$d/callee-tag.log"
+# an address followed by its port
+clean_callee | sed 's|^CSeq: 1 INVITE|CSeq: 1 INVITE\nContact: <sip:a@127.0.0.11:5060>|' >"$d/callee-addrport.log"
 # a tag %-escaped in a URI header (an untranslated Replaces in Refer-To)
 clean_callee | sed 's|^CSeq: 1 INVITE|CSeq: 1 INVITE\nRefer-To: <sip:x@127.0.0.2?Replaces=ourcallid%3Bto-tag%3Dcaller-tag-1%3Bfrom-tag%3Dx>|' \
     >"$d/callee-escaped.log"
@@ -45,7 +47,7 @@ rc=0
 python3 "$check" --side caller:"$d/caller.log":127.0.0.11,127.0.0.1 \
     --side callee:"$d/callee-clean.log":127.0.0.21,127.0.0.2 >/dev/null || {
     echo "FAIL: a clean trace was reported as a leak"; rc=1; }
-for leak in callid addr tag escaped; do
+for leak in callid addr tag addrport escaped; do
     if python3 "$check" --side caller:"$d/caller.log":127.0.0.11,127.0.0.1 \
         --side callee:"$d/callee-$leak.log":127.0.0.21,127.0.0.2 >/dev/null; then
         echo "FAIL: the $leak leak was not found"; rc=1
@@ -53,5 +55,5 @@ for leak in callid addr tag escaped; do
         echo "ok   the $leak leak is found"
     fi
 done
-[ $rc -eq 0 ] && echo "5 passed, 0 failed" || echo "some failed"
+[ $rc -eq 0 ] && echo "6 passed, 0 failed" || echo "some failed"
 exit $rc

@@ -14,7 +14,10 @@ import sys
 import urllib.parse
 
 SEP = re.compile(r"^-{20,} .*$", re.M)
-TOKCH = r"[A-Za-z0-9.\-_:]"
+# what continues a token; ':' only for a token that has one (an IPv6
+# address), so that "127.0.0.2:5060" holds the address "127.0.0.2"
+TOKCH = r"[A-Za-z0-9.\-_]"
+TOKCH6 = r"[A-Za-z0-9.\-_:]"
 
 
 def messages(path):
@@ -55,7 +58,8 @@ def identifiers(msgs):
 
 
 def find(token, text):
-    pat = r"(?<!%s)%s(?!%s)" % (TOKCH, re.escape(token), TOKCH)
+    ch = TOKCH6 if ":" in token else TOKCH
+    pat = r"(?<!%s)%s(?!%s)" % (ch, re.escape(token), ch)
     # identifiers also hide %-escaped inside URI headers (a Replaces in
     # Refer-To: "...%3Bto-tag%3DTAG")
     return (re.search(pat, text) is not None or

@@ -29,6 +29,22 @@ START_TEST(test_leak_whole_tokens_only)
 }
 END_TEST
 
+START_TEST(test_leak_address_with_port)
+{
+	struct topo_guard g;
+
+	memset(&g, 0, sizeof(g));
+	topo_guard_add(&g, "127.0.0.2");
+	topo_guard_add(&g, "fd00::1");
+	/* the commonest form of an address: followed by its port */
+	ck_assert_str_eq(leak(&g, "Contact: <sip:a@127.0.0.2:5060>\r\n"), "127.0.0.2");
+	ck_assert_ptr_null(leak(&g, "Contact: <sip:a@127.0.0.21:5060>\r\n"));
+	/* an IPv6 token keeps ':' as part of it: not inside a longer address */
+	ck_assert_ptr_null(leak(&g, "Contact: <sip:a@[fd00::1:5]>\r\n"));
+	ck_assert_str_eq(leak(&g, "Contact: <sip:a@[fd00::1]:5060>\r\n"), "fd00::1");
+}
+END_TEST
+
 START_TEST(test_leak_behind_an_escape)
 {
 	struct topo_guard g;
@@ -73,6 +89,7 @@ static Suite *call_topo_suite(void)
 	TCase *tc = tcase_create("leak");
 
 	tcase_add_test(tc, test_leak_whole_tokens_only);
+	tcase_add_test(tc, test_leak_address_with_port);
 	tcase_add_test(tc, test_leak_behind_an_escape);
 	tcase_add_test(tc, test_copy_headers_except_event);
 	suite_add_tcase(s, tc);
