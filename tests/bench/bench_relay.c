@@ -5,9 +5,10 @@
  *
  * For each step and mode (plain RTP->RTP, SRTP->RTP) it prints the offered
  * packet rate, the relay threads' CPU per relayed packet (their own CPU
- * clocks, so the generator and receiver are not counted), loss, and the
- * one-way latency p50/p99 through the relay next to the same path without
- * it (the difference is what the relay adds).
+ * clocks, so the generator and receiver are not counted), loss, packets
+ * per wake-up (per voluntary context switch of the measured threads), and
+ * the one-way latency p50/p99 through the relay next to the same path
+ * without it (the difference is what the relay adds).
  * With rtpengine installed (Debian rtpengine-daemon) the same load goes
  * through it too, in userspace forwarding, driven by its ng protocol, and
  * its CPU is read from every thread's schedstat.  Modes (4th argument, a
