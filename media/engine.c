@@ -168,9 +168,7 @@ static int thread_start(struct media_engine *me, struct media_thread *th, unsign
 	if (!th->loop)
 		return ENOMEM;
 	ev_set_userdata(th->loop, th);
-	err = media_relay_thread_init(th);
-	if (err)
-		return err;
+	media_relay_thread_init(th);
 	ev_async_init(&th->wake, on_wake);
 	ev_async_start(th->loop, &th->wake);
 	ev_timer_init(&th->tick, on_tick, me->cfg.tick_ms / 1000.0, me->cfg.tick_ms / 1000.0);
@@ -210,7 +208,6 @@ static void thread_stop(struct media_thread *th)
 		}
 		ev_timer_stop(th->loop, &th->tick);
 		ev_async_stop(th->loop, &th->wake);
-		media_relay_thread_fini(th);
 		ev_loop_destroy(th->loop);
 		th->loop = NULL;
 		pthread_mutex_destroy(&th->mtx);

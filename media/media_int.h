@@ -4,7 +4,6 @@
 
 #include <pthread.h>
 #include <stddef.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include "media/media.h"
@@ -15,7 +14,6 @@
 	((type *)(void *)((char *)(1 ? (ptr) : &((type *)0)->member) - offsetof(type, member)))
 
 #define MEDIA_BATCH 32		/* datagrams per recvmmsg/sendmmsg */
-#define MEDIA_EVENTS 256	/* ready sockets taken per epoll_wait */
 #define MEDIA_PKT_MAX 2048	/* a datagram plus room for the SRTP trailer */
 #define MEDIA_ZONES_MAX 8
 #define MEDIA_OLD_SOURCE_MS 2000	/* a re-attached side's old address is refused this long */
@@ -33,7 +31,7 @@ struct rside {
 	struct rstream *st;
 	unsigned idx;
 	int fd[2];			/* RTP, RTCP */
-	bool polled;			/* fd[] are in the thread's epoll set */
+	ev_io io[2];
 	struct media_portpool *pool;
 	uint16_t port;
 	struct media_side cfg;
@@ -94,11 +92,6 @@ struct media_thread {
 	struct ev_loop *loop;
 	ev_async wake;
 	ev_timer tick;
-	/* the relay's sockets, edge-triggered, in an epoll set of their own
-	 * that the loop watches as one descriptor (relay.c says why) */
-	int epfd;
-	ev_io epw;
-	struct epoll_event evs[MEDIA_EVENTS];
 	pthread_mutex_t mtx;
 	struct media_cmd *head, *tail;	/* under mtx */
 	struct rcall *calls;		/* thread-owned */
@@ -143,9 +136,8 @@ void media_thread_send(struct media_thread *th, struct media_cmd *cmd);
 void media_event_post(struct media_engine *me, const struct media_event *ev);
 uint64_t media_now_ms(void);
 
-/* relay.c: runs on the media thread (the first two before it starts) */
-int media_relay_thread_init(struct media_thread *th);
-void media_relay_thread_fini(struct media_thread *th);
+/* relay.c: runs on the media thread (the first before it starts) */
+void media_relay_thread_init(struct media_thread *th);
 void media_relay_cmd(struct media_thread *th, struct media_cmd *cmd);
 void media_relay_tick(struct media_thread *th);
 void media_relay_stop_all(struct media_thread *th);

@@ -74,20 +74,17 @@ static uint32_t rd32(const uint8_t *p)
 
 /* ---- stream lifetime ---- */
 
-static void side_close(struct rside *s, struct media_thread *th)
+static void side_close(struct rside *s, struct ev_loop *loop)
 {
 	unsigned i;
 
 	for (i = 0; i < 2; i++) {
-		/* out of the set before close: a descriptor another thread may
-		 * get back next must not stay registered under this side */
-		if (th && s->polled && s->fd[i] >= 0)
-			(void)epoll_ctl(th->epfd, EPOLL_CTL_DEL, s->fd[i], NULL);
+		if (loop)
+			ev_io_stop(loop, &s->io[i]);
 		if (s->fd[i] >= 0)
 			close(s->fd[i]);
 		s->fd[i] = -1;
 	}
-	s->polled = false;
 	/* closed first, then back to the pool, where the quarantine starts */
 	if (s->pool)
 		media_portpool_release(s->pool, s->port);
@@ -124,8 +121,8 @@ static void stream_end(struct media_thread *th, struct rstream *st, bool report)
 		ev.stats.rx[1] = st->side[1].stats;
 		media_event_post(th->me, &ev);
 	}
-	side_close(&st->side[0], th);
-	side_close(&st->side[1], th);
+	side_close(&st->side[0], th->loop);
+	side_close(&st->side[1], th->loop);
 	st->call->streams[st->idx] = NULL;
 	free(st);
 }
@@ -232,6 +229,8 @@ static void side_update(struct rside *s, const struct media_side *cfg)
 }
 
 /* ---- packets ---- */
+
+static void on_readable(struct ev_loop *loop, ev_io *w, int revents);
 
 static void queue_send(struct media_thread *th, int fd, uint8_t *p, size_t len,
 		       const struct sockaddr_storage *dst)
@@ -443,74 +442,40 @@ static void relay_one(struct media_thread *th, struct rside *s, uint8_t *p, size
 	}
 }
 
-/* Reads one socket until it is empty.  Its readiness is edge-triggered:
- * we hear of it again only when a datagram arrives after this, so a batch
- * shorter than MEDIA_BATCH (recvmmsg stopped at an empty queue) is the only
- * way out. */
-static void drain(struct media_thread *th, struct rside *s, bool rtcp_sock)
+static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
-	int n, i, errs = 0;
-
-	for (;;) {
-		struct timespec ts;
-		uint64_t now_us;
-
-		for (i = 0; i < th->rused; i++)
-			th->rmsg[i].msg_hdr.msg_namelen = sizeof(th->from[i]);
-		n = recvmmsg(s->fd[rtcp_sock], th->rmsg, MEDIA_BATCH, MSG_DONTWAIT, NULL);
-		if (n <= 0) {
-			/* an error other than "empty" is consumed by the call that
-			 * reports it; the queue behind it must still be read */
-			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && ++errs < 4)
-				continue;
-			return;
-		}
-		th->rused = n;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		now_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-		for (i = 0; i < n; i++) {
-			if (th->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				s->stats.malformed++;
-				continue;
-			}
-			relay_one(th, s, th->buf[i], th->rmsg[i].msg_len, &th->from[i], rtcp_sock, now_us);
-		}
-		flush_send(th, s);
-		if (n < MEDIA_BATCH)
-			return;
-	}
-}
-
-/* Each socket carries one stream direction, 50 packets a second for
- * G.711, so a wake-up finds many sockets with one datagram each.  With the
- * loop's level-triggered epoll every such socket is polled twice by the
- * kernel (once when reported, once more on the next epoll_wait, which
- * finds it empty); edge-triggered, once.  libev has no edge-triggered
- * watchers, so the sockets live in an epoll set of their own, which the
- * loop watches as one readable descriptor. */
-static void on_sockets(struct ev_loop *loop, ev_io *w, int revents)
-{
+	struct rside *s = w->data;
 	struct media_thread *th = ev_userdata(loop);
+	bool rtcp_sock = (w == &s->io[1]);
+	struct timespec ts;
+	uint64_t now_us;
 	int n, i;
 
-	(void)w;
 	(void)revents;
-	n = epoll_wait(th->epfd, th->evs, MEDIA_EVENTS, 0);
+	/* the headers were set up once; recvmmsg only changed the address
+	 * lengths of the entries it filled */
+	for (i = 0; i < th->rused; i++)
+		th->rmsg[i].msg_hdr.msg_namelen = sizeof(th->from[i]);
+	n = recvmmsg(s->fd[rtcp_sock], th->rmsg, MEDIA_BATCH, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return;
+	th->rused = n;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 	for (i = 0; i < n; i++) {
-		uintptr_t tag = (uintptr_t)th->evs[i].data.ptr;
-
-		/* the low bit says which of the side's two sockets */
-		drain(th, (struct rside *)(tag & ~(uintptr_t)1), tag & 1);
+		if (th->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			s->stats.malformed++;
+			continue;
+		}
+		relay_one(th, s, th->buf[i], th->rmsg[i].msg_len, &th->from[i], rtcp_sock, now_us);
 	}
+	flush_send(th, s);
 }
 
-int media_relay_thread_init(struct media_thread *th)
+void media_relay_thread_init(struct media_thread *th)
 {
 	int i;
 
-	th->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (th->epfd < 0)
-		return errno;
 	for (i = 0; i < MEDIA_BATCH; i++) {
 		th->riov[i].iov_base = th->buf[i];
 		th->riov[i].iov_len = MEDIA_PKT_MAX - MEDIA_SRTP_MAX_TRAILER - 4;
@@ -520,18 +485,6 @@ int media_relay_thread_init(struct media_thread *th)
 		th->rmsg[i].msg_hdr.msg_iovlen = 1;
 	}
 	th->rused = MEDIA_BATCH;
-	ev_io_init(&th->epw, on_sockets, th->epfd, EV_READ);
-	ev_io_start(th->loop, &th->epw);
-	return 0;
-}
-
-void media_relay_thread_fini(struct media_thread *th)
-{
-	if (th->epfd < 0)
-		return;
-	ev_io_stop(th->loop, &th->epw);
-	close(th->epfd);
-	th->epfd = -1;
 }
 
 /* ---- commands ---- */
@@ -541,18 +494,11 @@ static void stream_start(struct media_thread *th, struct rstream *st)
 	unsigned s, i;
 
 	for (s = 0; s < 2; s++) {
-		struct rside *sd = &st->side[s];
-
 		for (i = 0; i < 2; i++) {
-			/* what is already queued is reported at once */
-			struct epoll_event ev = { .events = EPOLLIN | EPOLLET,
-						  .data.ptr = (void *)((uintptr_t)sd | i) };
-
-			if (epoll_ctl(th->epfd, EPOLL_CTL_ADD, sd->fd[i], &ev) < 0)
-				media_logf(MEDIA_LOG_ERR, "stream %u side %u: epoll_ctl: %s", st->idx, s,
-					   strerror(errno));
+			ev_io_init(&st->side[s].io[i], on_readable, st->side[s].fd[i], EV_READ);
+			st->side[s].io[i].data = &st->side[s];
+			ev_io_start(th->loop, &st->side[s].io[i]);
 		}
-		sd->polled = true;
 	}
 }
 

@@ -24,6 +24,7 @@
  * arrival time is the kernel's receive timestamp (SO_TIMESTAMPNS, taken
  * when the sender hands the packet to loopback), so that its own sleeps
  * do not count as latency either.  Relay and rtpengine are charged alike.
+ * BENCH_SLOT_US: the generator's burst interval (1000 us by default).
  * BENCH_RECV=wake: the receiver sleeps in poll() on its socket, so that
  * every send also pays for waking it (the harness before); BENCH_RECV=busy
  * (or BENCH_RECV_BUSY=1): it spins without sleeping.
@@ -53,8 +54,8 @@
 #define PKT_LEN 172
 #define PPS_PER_STREAM 50
 #define MAX_SAMPLES (1u << 22)
-#define GEN_SLOTS 20
-#define GEN_PORT 19000 /* the generator's fixed source: the relay latches to it */ /* sends spread over 20 slots of 1 ms per 20 ms period */
+#define GEN_PERIOD_US 20000	/* a G.711 stream's packet interval */
+#define GEN_PORT 19000 /* the generator's fixed source: the relay latches to it */
 
 struct bench {
 	struct media_engine *me;
@@ -194,19 +195,26 @@ static void make_rtp(uint8_t *p, unsigned stream, uint16_t seq)
 	p[11] = (uint8_t)ssrc;
 }
 
-/* sends every stream's packet once per 20 ms, spread over 1 ms slots */
+/* sends every stream's packet once per 20 ms, spread over slots of
+ * BENCH_SLOT_US (1000 unless set; a divisor of 20000): the streams of one
+ * slot go out in one burst, which one relay thread handles packet after
+ * packet, so the slot sets how many packets a wake-up finds and the
+ * queueing inside a burst */
 static void generate_local(struct bench *b, struct sockaddr_in *dst, unsigned n, double seconds,
 			   struct media_srtp *tx)
 {
 	static uint8_t buf[32][256];
 	struct mmsghdr msg[32];
 	struct iovec iov[32];
-	uint64_t start = now_ns(), slot_ns = 1000000, next = start;
+	const char *env = getenv("BENCH_SLOT_US");
+	unsigned slot_us = env && atoi(env) > 0 ? (unsigned)atoi(env) : 1000;
+	unsigned nslots = GEN_PERIOD_US / slot_us ? GEN_PERIOD_US / slot_us : 1;
+	uint64_t start = now_ns(), slot_ns = (uint64_t)GEN_PERIOD_US * 1000u / nslots, next = start;
 	uint64_t end = start + (uint64_t)(seconds * 1e9);
 	unsigned slot = 0, i;
 
 	while (now_ns() < end) {
-		unsigned from = n * slot / GEN_SLOTS, to = n * (slot + 1) / GEN_SLOTS, k = 0;
+		unsigned from = n * slot / nslots, to = n * (slot + 1) / nslots, k = 0;
 
 		for (i = from; i < to; i++) {
 			size_t len = PKT_LEN;
@@ -238,7 +246,7 @@ static void generate_local(struct bench *b, struct sockaddr_in *dst, unsigned n,
 			if (r > 0)
 				b->sent += (unsigned)r;
 		}
-		if (++slot == GEN_SLOTS) {
+		if (++slot == nslots) {
 			slot = 0;
 			b->seq++;
 		}
@@ -756,8 +764,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pthread_create(&rt, NULL, receiver, &b);
-	printf("G.711 relay benchmark: %d-byte RTP at %d pkt/s per stream, %u media thread(s), %.1f s per step%s\n",
-	       PKT_LEN, PPS_PER_STREAM, engine_cfg.threads, b.seconds,
+	printf("G.711 relay benchmark: %d-byte RTP at %d pkt/s per stream, %u media thread(s), %.1f s per step, "
+	       "a burst every %s us%s\n", PKT_LEN, PPS_PER_STREAM, engine_cfg.threads, b.seconds,
+	       getenv("BENCH_SLOT_US") ? getenv("BENCH_SLOT_US") : "1000",
 	       b.recv_mode == RECV_WAKE ? ", receiver woken per packet" :
 	       b.recv_mode == RECV_BUSY ? ", busy receiver" : ", receiver drains every 200 us");
 	for (mode = 0; mode < 3; mode++) {
