@@ -864,9 +864,8 @@ START_TEST(test_relay_between_an_ipv6_zone_and_an_ipv4_zone)
 }
 END_TEST
 
-/* The relay hears of a socket again only when a datagram arrives after it
- * last read it empty: a burst deeper than one read batch (32) must still
- * be relayed whole, none left waiting for the next packet. */
+/* A burst deeper than one read batch (32 datagrams) is relayed whole:
+ * none is left in the socket waiting for the next packet to arrive. */
 START_TEST(test_relay_burst_deeper_than_a_read_batch_is_relayed_whole)
 {
 	enum { BURST = 160 };
