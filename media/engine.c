@@ -168,6 +168,7 @@ static int thread_start(struct media_engine *me, struct media_thread *th, unsign
 	if (!th->loop)
 		return ENOMEM;
 	ev_set_userdata(th->loop, th);
+	media_relay_thread_init(th);
 	ev_async_init(&th->wake, on_wake);
 	ev_async_start(th->loop, &th->wake);
 	ev_timer_init(&th->tick, on_tick, me->cfg.tick_ms / 1000.0, me->cfg.tick_ms / 1000.0);

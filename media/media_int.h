@@ -97,13 +97,14 @@ struct media_thread {
 	struct rcall *calls;		/* thread-owned */
 	/* packet buffers: reused for every batch, no allocation per packet */
 	uint8_t buf[MEDIA_BATCH][MEDIA_PKT_MAX];
-	struct mmsghdr rmsg[MEDIA_BATCH];
+	struct mmsghdr rmsg[MEDIA_BATCH];	/* set up once; recvmmsg changes only lengths and flags */
 	struct iovec riov[MEDIA_BATCH];
 	struct sockaddr_storage from[MEDIA_BATCH];
 	struct mmsghdr smsg[MEDIA_BATCH];
 	struct iovec siov[MEDIA_BATCH];
 	int sfd[MEDIA_BATCH];
 	unsigned nsend;
+	int rused;			/* rmsg[] entries the last recvmmsg filled */
 };
 
 struct media_engine {
@@ -135,7 +136,8 @@ void media_thread_send(struct media_thread *th, struct media_cmd *cmd);
 void media_event_post(struct media_engine *me, const struct media_event *ev);
 uint64_t media_now_ms(void);
 
-/* relay.c: runs on the media thread */
+/* relay.c: runs on the media thread (the first before it starts) */
+void media_relay_thread_init(struct media_thread *th);
 void media_relay_cmd(struct media_thread *th, struct media_cmd *cmd);
 void media_relay_tick(struct media_thread *th);
 void media_relay_stop_all(struct media_thread *th);

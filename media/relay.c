@@ -459,20 +459,14 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 	int n, i;
 
 	(void)revents;
-	for (i = 0; i < MEDIA_BATCH; i++) {
-		th->riov[i].iov_base = th->buf[i];
-		th->riov[i].iov_len = MEDIA_PKT_MAX - MEDIA_SRTP_MAX_TRAILER - 4;
-		th->rmsg[i].msg_hdr.msg_name = &th->from[i];
+	/* the headers were set up once; recvmmsg only changed the address
+	 * lengths of the entries it filled */
+	for (i = 0; i < th->rused; i++)
 		th->rmsg[i].msg_hdr.msg_namelen = sizeof(th->from[i]);
-		th->rmsg[i].msg_hdr.msg_iov = &th->riov[i];
-		th->rmsg[i].msg_hdr.msg_iovlen = 1;
-		th->rmsg[i].msg_hdr.msg_control = NULL;
-		th->rmsg[i].msg_hdr.msg_controllen = 0;
-		th->rmsg[i].msg_hdr.msg_flags = 0;
-	}
 	n = recvmmsg(s->fd[rtcp_sock], th->rmsg, MEDIA_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return;
+	th->rused = n;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 	for (i = 0; i < n; i++) {
@@ -483,6 +477,21 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 		relay_one(th, s, th->buf[i], th->rmsg[i].msg_len, &th->from[i], rtcp_sock, now_us);
 	}
 	flush_send(th, s);
+}
+
+void media_relay_thread_init(struct media_thread *th)
+{
+	int i;
+
+	for (i = 0; i < MEDIA_BATCH; i++) {
+		th->riov[i].iov_base = th->buf[i];
+		th->riov[i].iov_len = MEDIA_PKT_MAX - MEDIA_SRTP_MAX_TRAILER - 4;
+		th->rmsg[i].msg_hdr.msg_name = &th->from[i];
+		th->rmsg[i].msg_hdr.msg_namelen = sizeof(th->from[i]);
+		th->rmsg[i].msg_hdr.msg_iov = &th->riov[i];
+		th->rmsg[i].msg_hdr.msg_iovlen = 1;
+	}
+	th->rused = MEDIA_BATCH;
 }
 
 /* ---- commands ---- */

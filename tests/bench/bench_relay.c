@@ -5,15 +5,29 @@
  *
  * For each step and mode (plain RTP->RTP, SRTP->RTP) it prints the offered
  * packet rate, the relay threads' CPU per relayed packet (their own CPU
- * clocks, so the generator and receiver are not counted), loss, and the
- * one-way latency p50/p99 through the relay next to the same path without
- * it (the difference is what the relay adds).
+ * clocks, so the generator and receiver are not counted), loss, packets
+ * per wake-up (per voluntary context switch of the measured threads), and
+ * the one-way latency p50/p99 through the relay next to the same path
+ * without it (the difference is what the relay adds).
  * With rtpengine installed (Debian rtpengine-daemon) the same load goes
  * through it too, in userspace forwarding, driven by its ng protocol, and
  * its CPU is read from every thread's schedstat.  Modes (4th argument, a
  * comma list): plain, srtp, rtpengine.
- * BENCH_RECV_BUSY=1 makes the receiver poll without sleeping, so that the
- * wake-ups a loopback send causes are not charged to the relay under test.
+ * What is charged: the CPU time of the relay's media threads, or of every
+ * thread of rtpengine.  On a kernel without IRQ time accounting that
+ * includes the softirq work a loopback send runs in the sender's context:
+ * the delivery into the receiver's socket and, if the receiver sleeps on
+ * that socket, its wake-up.  A NIC driver would take the delivery's place
+ * in production; the receiver's wake-up is the harness's.  So by default
+ * the receiver never sleeps on its socket: it wakes every 200 us on a
+ * timer and drains it (as rtpengine-cost.py does), and each packet's
+ * arrival time is the kernel's receive timestamp (SO_TIMESTAMPNS, taken
+ * when the sender hands the packet to loopback), so that its own sleeps
+ * do not count as latency either.  Relay and rtpengine are charged alike.
+ * BENCH_SLOT_US: the generator's burst interval (1000 us by default).
+ * BENCH_RECV=wake: the receiver sleeps in poll() on its socket, so that
+ * every send also pays for waking it (the harness before); BENCH_RECV=busy
+ * (or BENCH_RECV_BUSY=1): it spins without sleeping.
  * Run it inside a private network namespace (tests/netns-run): it only
  * uses 127.0.0.0/8.
  */
@@ -40,8 +54,8 @@
 #define PKT_LEN 172
 #define PPS_PER_STREAM 50
 #define MAX_SAMPLES (1u << 22)
-#define GEN_SLOTS 20
-#define GEN_PORT 19000 /* the generator's fixed source: the relay latches to it */ /* sends spread over 20 slots of 1 ms per 20 ms period */
+#define GEN_PERIOD_US 20000	/* a G.711 stream's packet interval */
+#define GEN_PORT 19000 /* the generator's fixed source: the relay latches to it */
 
 struct bench {
 	struct media_engine *me;
@@ -58,7 +72,7 @@ struct bench {
 	atomic_uint nlat;
 	uint16_t seq;		/* continues across runs: SRTP refuses replays */
 	uint16_t recv_port;
-	bool recv_busy;
+	enum { RECV_TIMER, RECV_WAKE, RECV_BUSY } recv_mode;
 };
 
 static uint64_t now_ns(void)
@@ -66,6 +80,15 @@ static uint64_t now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* the send stamp in the payload and the kernel's receive stamp: wall clock */
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -93,10 +116,15 @@ static void *receiver(void *arg)
 {
 	struct bench *b = arg;
 	static uint8_t buf[32][2048];
+	static uint8_t ctl[32][CMSG_SPACE(sizeof(struct timespec))];
 	struct mmsghdr msg[32];
 	struct iovec iov[32];
 	unsigned i;
+	int one = 1, n = 0;
 
+	/* the arrival time is the kernel's, taken when the sender hands the
+	 * packet to loopback, not when we get round to reading it */
+	setsockopt(b->recv_fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	for (i = 0; i < 32; i++) {
 		iov[i].iov_base = buf[i];
 		iov[i].iov_len = sizeof(buf[i]);
@@ -106,23 +134,38 @@ static void *receiver(void *arg)
 	}
 	while (!atomic_load(&b->stop_recv)) {
 		struct pollfd pfd = { .fd = b->recv_fd, .events = POLLIN };
-		int n;
+		struct timespec nap = { 0, 200000 };
 
-		/* BENCH_RECV_BUSY=1: the receiver never sleeps, so the wake-ups
-		 * that a loopback send causes are not charged to the relay */
-		if (!b->recv_busy && poll(&pfd, 1, 50) != 1)
+		/* after a full batch more may be queued: read on before sleeping */
+		if (n == 32)
+			;
+		else if (b->recv_mode == RECV_WAKE && poll(&pfd, 1, 50) != 1)
 			continue;
+		else if (b->recv_mode == RECV_TIMER)
+			nanosleep(&nap, NULL);
+		for (i = 0; i < 32; i++) {
+			msg[i].msg_hdr.msg_control = ctl[i];
+			msg[i].msg_hdr.msg_controllen = sizeof(ctl[i]);
+		}
 		n = recvmmsg(b->recv_fd, msg, 32, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			continue;
-		uint64_t t = now_ns();
+		uint64_t now = wall_ns();
 
 		for (i = 0; i < (unsigned)n; i++) {
-			uint64_t sent;
+			struct cmsghdr *c;
+			uint64_t sent, t = now;
 			unsigned k;
 
 			if (msg[i].msg_len < 20)
 				continue;
+			for (c = CMSG_FIRSTHDR(&msg[i].msg_hdr); c; c = CMSG_NXTHDR(&msg[i].msg_hdr, c))
+				if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+					struct timespec ts;
+
+					memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+					t = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+				}
 			memcpy(&sent, buf[i] + 12, sizeof(sent));
 			k = atomic_fetch_add(&b->nlat, 1);
 			if (k < MAX_SAMPLES)
@@ -152,26 +195,33 @@ static void make_rtp(uint8_t *p, unsigned stream, uint16_t seq)
 	p[11] = (uint8_t)ssrc;
 }
 
-/* sends every stream's packet once per 20 ms, spread over 1 ms slots */
+/* sends every stream's packet once per 20 ms, spread over slots of
+ * BENCH_SLOT_US (1000 unless set; a divisor of 20000): the streams of one
+ * slot go out in one burst, which one relay thread handles packet after
+ * packet, so the slot sets how many packets a wake-up finds and the
+ * queueing inside a burst */
 static void generate_local(struct bench *b, struct sockaddr_in *dst, unsigned n, double seconds,
 			   struct media_srtp *tx)
 {
 	static uint8_t buf[32][256];
 	struct mmsghdr msg[32];
 	struct iovec iov[32];
-	uint64_t start = now_ns(), slot_ns = 1000000, next = start;
+	const char *env = getenv("BENCH_SLOT_US");
+	unsigned slot_us = env && atoi(env) > 0 ? (unsigned)atoi(env) : 1000;
+	unsigned nslots = GEN_PERIOD_US / slot_us ? GEN_PERIOD_US / slot_us : 1;
+	uint64_t start = now_ns(), slot_ns = (uint64_t)GEN_PERIOD_US * 1000u / nslots, next = start;
 	uint64_t end = start + (uint64_t)(seconds * 1e9);
 	unsigned slot = 0, i;
 
 	while (now_ns() < end) {
-		unsigned from = n * slot / GEN_SLOTS, to = n * (slot + 1) / GEN_SLOTS, k = 0;
+		unsigned from = n * slot / nslots, to = n * (slot + 1) / nslots, k = 0;
 
 		for (i = from; i < to; i++) {
 			size_t len = PKT_LEN;
 			uint64_t t;
 
 			make_rtp(buf[k], i, b->seq);
-			t = now_ns();
+			t = wall_ns();
 			memcpy(buf[k] + 12, &t, sizeof(t));
 			if (tx && media_srtp_protect(tx, buf[k], &len, sizeof(buf[k]), false))
 				continue;
@@ -196,7 +246,7 @@ static void generate_local(struct bench *b, struct sockaddr_in *dst, unsigned n,
 			if (r > 0)
 				b->sent += (unsigned)r;
 		}
-		if (++slot == GEN_SLOTS) {
+		if (++slot == nslots) {
 			slot = 0;
 			b->seq++;
 		}
@@ -337,6 +387,42 @@ static uint64_t relay_cpu_ns(struct bench *b)
 	return sum;
 }
 
+/* the voluntary context switches (sleeps, so wake-ups) of a process's
+ * threads whose name starts with prefix ("" for all of them) */
+static uint64_t task_wakeups(pid_t pid, const char *prefix)
+{
+	char path[64];
+	uint64_t sum = 0;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char f[320], line[128], comm[64] = "";
+		unsigned long long n;
+		FILE *fp;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(f, sizeof(f), "/proc/%d/task/%s/status", (int)pid, e->d_name);
+		fp = fopen(f, "r");
+		if (!fp)
+			continue;
+		while (fgets(line, sizeof(line), fp)) {
+			if (sscanf(line, "Name: %63s", comm) == 1 && strncmp(comm, prefix, strlen(prefix)) != 0)
+				break;
+			if (sscanf(line, "voluntary_ctxt_switches: %llu", &n) == 1)
+				sum += n;
+		}
+		fclose(fp);
+	}
+	closedir(d);
+	return sum;
+}
+
 static void reset_counts(struct bench *b)
 {
 	b->sent = 0;
@@ -351,6 +437,7 @@ struct target {
 	/* n streams; ports[i]: where stream i's caller sends, at *dst_ip */
 	int (*setup)(struct bench *b, unsigned n, uint16_t *ports, const char **dst_ip);
 	uint64_t (*cpu_ns)(struct bench *b);
+	uint64_t (*wakeups)(void);
 	void (*teardown)(struct bench *b, unsigned n);
 };
 
@@ -563,8 +650,20 @@ static uint64_t rtpe_cpu_ns(struct bench *b)
 	return sum;
 }
 
-static const struct target relay_target = { "relay", relay_setup, relay_cpu_ns, relay_teardown };
-static const struct target rtpe_target = { "rtpengine", rtpe_setup, rtpe_cpu_ns, rtpe_teardown };
+static uint64_t relay_wakeups(void)
+{
+	return task_wakeups(getpid(), "media/");
+}
+
+static uint64_t rtpe_wakeups(void)
+{
+	return task_wakeups(rtpe_pid, "");
+}
+
+static const struct target relay_target = { "relay", relay_setup, relay_cpu_ns, relay_wakeups,
+					    relay_teardown };
+static const struct target rtpe_target = { "rtpengine", rtpe_setup, rtpe_cpu_ns, rtpe_wakeups,
+					   rtpe_teardown };
 
 /* one step: n streams; returns 0 on zero loss, 1 on loss, -1 on failure;
  * *rate is the rate the generator achieved */
@@ -574,7 +673,7 @@ static int step(struct bench *b, const struct target *t, const char *label, unsi
 	uint16_t *ports = calloc(n, sizeof(*ports)), *direct = calloc(n, sizeof(*direct));
 	const char *dst_ip = NULL;
 	unsigned long long got;
-	uint64_t cpu0, cpu1, sent;
+	uint64_t cpu0, cpu1, sent, wake0, wake1;
 	double p50, p99, base50, base99;
 	unsigned i;
 	int err = -1;
@@ -590,10 +689,12 @@ static int step(struct bench *b, const struct target *t, const char *label, unsi
 	usleep(200000);
 	reset_counts(b);
 	cpu0 = t->cpu_ns(b);
+	wake0 = t->wakeups();
 	if (generate(b, ports, dst_ip, n, b->seconds, b->srtp))
 		goto out;
 	usleep(300000);
 	cpu1 = t->cpu_ns(b);
+	wake1 = t->wakeups();
 	percentiles(b, &p50, &p99);
 	got = atomic_load(&b->received);
 	sent = b->sent;
@@ -606,10 +707,11 @@ static int step(struct bench *b, const struct target *t, const char *label, unsi
 	*us_per_pkt = got ? (double)(cpu1 - cpu0) / 1000.0 / (double)got : 0;
 	*rate = (double)sent / b->seconds;
 	printf("%-9s %5u streams %7.0f pkt/s  relayed %8llu  lost %6lld (%.3f%%)  cpu %5.2f us/pkt %7.0f pkt/cpu-s  "
-	       "latency p50 %6.1f p99 %7.1f us (direct p50 %5.1f p99 %6.1f; added p50 %5.1f p99 %6.1f us)\n",
+	       "%5.2f pkt/wake-up  latency p50 %6.1f p99 %7.1f us (direct p50 %5.1f p99 %6.1f; added p50 %5.1f p99 %6.1f us)\n",
 	       label, n, *rate, got, (long long)sent - (long long)got,
 	       sent ? 100.0 * ((double)sent - (double)got) / (double)sent : 0, *us_per_pkt,
-	       *us_per_pkt > 0 ? 1e6 / *us_per_pkt : 0, p50, p99, base50, base99, p50 - base50, p99 - base99);
+	       *us_per_pkt > 0 ? 1e6 / *us_per_pkt : 0, wake1 > wake0 ? (double)got / (double)(wake1 - wake0) : 0,
+	       p50, p99, base50, base99, p50 - base50, p99 - base99);
 	fflush(stdout);
 	err = got >= sent ? 0 : 1;
 out:
@@ -644,7 +746,11 @@ int main(int argc, char **argv)
 	engine_cfg.eventh = on_event;
 	max_streams = argc > 3 ? (unsigned)atoi(argv[3]) : max_streams;
 	want = argc > 4 ? argv[4] : "plain,srtp,rtpengine";
-	b.recv_busy = getenv("BENCH_RECV_BUSY") && strcmp(getenv("BENCH_RECV_BUSY"), "1") == 0;
+	if (getenv("BENCH_RECV") && strcmp(getenv("BENCH_RECV"), "wake") == 0)
+		b.recv_mode = RECV_WAKE;
+	else if ((getenv("BENCH_RECV") && strcmp(getenv("BENCH_RECV"), "busy") == 0) ||
+		 (getenv("BENCH_RECV_BUSY") && strcmp(getenv("BENCH_RECV_BUSY"), "1") == 0))
+		b.recv_mode = RECV_BUSY;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -658,8 +764,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pthread_create(&rt, NULL, receiver, &b);
-	printf("G.711 relay benchmark: %d-byte RTP at %d pkt/s per stream, %u media thread(s), %.1f s per step%s\n",
-	       PKT_LEN, PPS_PER_STREAM, engine_cfg.threads, b.seconds, b.recv_busy ? ", busy receiver" : "");
+	printf("G.711 relay benchmark: %d-byte RTP at %d pkt/s per stream, %u media thread(s), %.1f s per step, "
+	       "a burst every %s us%s\n", PKT_LEN, PPS_PER_STREAM, engine_cfg.threads, b.seconds,
+	       getenv("BENCH_SLOT_US") ? getenv("BENCH_SLOT_US") : "1000",
+	       b.recv_mode == RECV_WAKE ? ", receiver woken per packet" :
+	       b.recv_mode == RECV_BUSY ? ", busy receiver" : ", receiver drains every 200 us");
 	for (mode = 0; mode < 3; mode++) {
 		const struct target *t = mode == 2 ? &rtpe_target : &relay_target;
 		double best_rate = 0, best_us = 0;

@@ -926,6 +926,54 @@ START_TEST(test_relay_between_an_ipv6_zone_and_an_ipv4_zone)
 }
 END_TEST
 
+/* A burst deeper than one read batch (32 datagrams) is relayed whole:
+ * none is left in the socket waiting for the next packet to arrive. */
+START_TEST(test_relay_burst_deeper_than_a_read_batch_is_relayed_whole)
+{
+	enum { BURST = 160 };
+	static uint8_t pkt[BURST][200];
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct mmsghdr msg[BURST];
+	struct iovec iov[BURST];
+	const struct media_event *ev;
+	uint8_t got[256];
+	struct pair p;
+	int sz = 1 << 20, sent = 0, n;
+	unsigned i;
+
+	pair_open(&p);
+	flow(&p, p.a, 0, p.b, 1, 1);	/* latched */
+	(void)setsockopt(p.b, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	to.sin_port = htons(p.port[0]);
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	memset(msg, 0, sizeof(msg));
+	for (i = 0; i < BURST; i++) {
+		iov[i].iov_base = pkt[i];
+		iov[i].iov_len = rtp(pkt[i], 0, (uint16_t)(2 + i), 0x1234);
+		msg[i].msg_hdr.msg_name = &to;
+		msg[i].msg_hdr.msg_namelen = sizeof(to);
+		msg[i].msg_hdr.msg_iov = &iov[i];
+		msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	/* one system call: the burst is queued faster than it is relayed */
+	while (sent < BURST) {
+		n = sendmmsg(p.a, msg + sent, (unsigned)(BURST - sent), 0);
+		ck_assert_int_gt(n, 0);
+		sent += n;
+	}
+	for (i = 0; i < BURST; i++) {
+		ssize_t r = recv_within(p.b, got, sizeof(got), 1000, NULL);
+
+		ck_assert_msg(r == 172, "packet %u of the burst: got %zd", i, r);
+		ck_assert(memcmp(got, pkt[i], 172) == 0);
+	}
+	ev = end_call(&p);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->stats.rx[0].packets, 1 + BURST);
+	pair_close(&p);
+}
+END_TEST
+
 static Suite *relay_suite(void)
 {
 	Suite *s = suite_create("media_relay");
@@ -954,6 +1002,7 @@ static Suite *relay_suite(void)
 	tcase_add_test(tc, test_relay_maps_telephone_event_payload_type);
 	tcase_add_test(tc, test_relay_removed_stream_reports_and_frees_its_ports);
 	tcase_add_test(tc, test_relay_between_an_ipv6_zone_and_an_ipv4_zone);
+	tcase_add_test(tc, test_relay_burst_deeper_than_a_read_batch_is_relayed_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }
