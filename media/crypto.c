@@ -40,6 +40,8 @@ static const struct {
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static srtp_err_status_t init_status;
 static bool gcm_ok;
+static bool ossl_ok;
+static bool ossl_wanted = true;
 
 static void set_policy(srtp_policy_t *p, const struct media_key *k, bool inbound)
 {
@@ -92,6 +94,7 @@ static void init(void)
 		media_logf(MEDIA_LOG_ERR, "srtp_init failed: libsrtp status %d", (int)init_status);
 		return;
 	}
+	ossl_ok = ossl_wanted && media_crypto_ossl_register();
 	/* GCM exists only when libsrtp was built with a crypto library */
 	set_policy(&p, &k, true);
 	if (srtp_create(&ctx, &p) == srtp_err_status_ok) {
@@ -104,6 +107,16 @@ int media_srtp_init(void)
 {
 	pthread_once(&init_once, init);
 	return init_status ? EIO : 0;
+}
+
+void media_srtp_use_openssl(bool on)
+{
+	ossl_wanted = on;
+}
+
+bool media_srtp_openssl(void)
+{
+	return media_srtp_init() == 0 && ossl_ok;
 }
 
 const char *media_suite_name(enum media_suite s)

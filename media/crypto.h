@@ -39,6 +39,14 @@ struct media_key {
 
 /* libsrtp's srtp_init, once per process; returns 0 or EIO */
 int media_srtp_init(void);
+/* whether AES-CM and HMAC-SHA1 run on OpenSSL (crypto_ossl.c) rather
+ * than on libsrtp's own primitives; after media_srtp_init */
+bool media_srtp_openssl(void);
+/* before the first media_srtp_init only: false keeps libsrtp's own
+ * primitives (for comparing the two; the default is OpenSSL's) */
+void media_srtp_use_openssl(bool on);
+/* crypto_ossl.c: hands libsrtp the OpenSSL types; true when it took both */
+bool media_crypto_ossl_register(void);
 
 /* the SDP name (RFC 4568 6.2, RFC 7714 14.2), NULL for NONE */
 const char *media_suite_name(enum media_suite s);

@@ -85,6 +85,14 @@ START_TEST(test_srtp_aes_cm_128_sha1_80_known_answer)
 }
 END_TEST
 
+/* libsrtp took our OpenSSL AES-CM and HMAC-SHA1 (after their own
+ * known-answer tests); the known answers above and below run through them */
+START_TEST(test_srtp_primitives_run_on_openssl)
+{
+	ck_assert(media_srtp_openssl());
+}
+END_TEST
+
 START_TEST(test_srtp_aes_cm_128_sha1_32_known_answer)
 {
 	struct media_key k = key_of(MEDIA_SUITE_AES_CM_128_HMAC_SHA1_32, cm_key, 30);
@@ -333,6 +341,7 @@ static Suite *srtp_suite(void)
 	Suite *s = suite_create("srtp");
 	TCase *tc = tcase_create("srtp");
 
+	tcase_add_test(tc, test_srtp_primitives_run_on_openssl);
 	tcase_add_test(tc, test_srtp_aes_cm_128_sha1_80_known_answer);
 	tcase_add_test(tc, test_srtp_aes_cm_128_sha1_32_known_answer);
 	tcase_add_test(tc, test_srtp_aead_aes_128_gcm_known_answer);
