@@ -136,7 +136,7 @@ struct call {
 
 /* bytes of a call's arena in its pool object: what a call through the
  * lab takes, with room to spare; longer strings go to a block of their own */
-enum { CALL_STRS = 512 };
+enum { CALL_STRS = 768 };
 
 struct call_media;
 struct cm_link;

@@ -43,6 +43,11 @@ static char *addr_without_tag(struct arena *ar, const struct sip_addr *a)
 	return s;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 void dlg_free(struct dlg *d)
 {
 	if (d)
@@ -269,7 +274,8 @@ int dlg_new_uac(struct dlg *d, struct arena *ar, const char *luri, const char *r
 int dlg_uac_response(struct dlg *d, const struct sip_msg *resp)
 {
 	bool final2xx = resp->scode >= 200 && resp->scode < 300;
-	char *target;
+	char buf[512], *routes, *target;
+	struct arena tmp;
 
 	if (!resp->to.tag.l)
 		return 0;
@@ -284,12 +290,18 @@ int dlg_uac_response(struct dlg *d, const struct sip_msg *resp)
 			return ENOMEM;
 	}
 	/* RFC 3261 12.1.2: the route set and target come from the response
-	 * that creates (or, for a 2xx, confirms) the dialog (the old ones
-	 * stay in the arena: this happens once or twice per dialog) */
-	d->routes = route_set(d->ar, resp, true);
-	target = contact_uri(d->ar, resp);
-	if (target)
+	 * that creates (or, for a 2xx, confirms) the dialog.  Read into a
+	 * scratch arena first: the dialog's own arena never gives bytes back,
+	 * so it gets a copy only of what changed (a 2xx usually repeats the
+	 * 18x's Contact) */
+	arena_init(&tmp, buf, sizeof(buf));
+	routes = route_set(&tmp, resp, true);
+	target = contact_uri(&tmp, resp);
+	if (!same_str(routes, d->routes))
+		d->routes = arena_strdup(d->ar, routes);
+	if (target && !same_str(target, d->target) && (target = arena_strdup(d->ar, target)))
 		d->target = target;
+	arena_release(&tmp);
 	d->state = final2xx ? DLG_CONFIRMED : DLG_EARLY;
 	return next_hop(d) == 0 ? 0 : EHOSTUNREACH;
 }
