@@ -67,7 +67,7 @@ struct call *call_find(struct call_mgr *m, const struct pl *callid, int leg)
 
 /* ---- lifecycle ---- */
 
-static void reaper_cb(struct ev_loop *loop, ev_idle *w, int revents);
+static void reaper_cb(struct ev_loop *loop, ev_prepare *w, int revents);
 
 int call_mgr_alloc(struct call_mgr **mp, const struct call_env *env)
 {
@@ -84,7 +84,7 @@ int call_mgr_alloc(struct call_mgr **mp, const struct call_env *env)
 		free(m);
 		return ENOMEM;
 	}
-	ev_idle_init(&m->reaper, reaper_cb);
+	ev_prepare_init(&m->reaper, reaper_cb);
 	m->reaper.data = m;
 	*mp = m;
 	return 0;
@@ -178,12 +178,12 @@ static void call_free(struct call *c)
 	pool_free(&m->calls_pool, c);
 }
 
-static void reaper_cb(struct ev_loop *loop, ev_idle *w, int revents)
+static void reaper_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct call_mgr *m = w->data;
 
 	(void)revents;
-	ev_idle_stop(loop, w);
+	ev_prepare_stop(loop, w);
 	while (m->zombies) {
 		struct call *c = m->zombies;
 		m->zombies = c->znext;
@@ -345,7 +345,7 @@ void call_end(struct call *c, const char *why)
 		c->lnext->lprev = c->lprev;
 	c->znext = m->zombies;
 	m->zombies = c;
-	ev_idle_start(m->env.loop, &m->reaper);
+	ev_prepare_start(m->env.loop, &m->reaper);
 }
 
 void call_mgr_free(struct call_mgr *m)
@@ -354,7 +354,7 @@ void call_mgr_free(struct call_mgr *m)
 		return;
 	while (m->calls)
 		call_end(m->calls, "shutting down");
-	ev_idle_stop(m->env.loop, &m->reaper);
+	ev_prepare_stop(m->env.loop, &m->reaper);
 	while (m->zombies) {
 		struct call *c = m->zombies;
 		m->zombies = c->znext;

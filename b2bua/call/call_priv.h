@@ -149,7 +149,8 @@ struct call_mgr {
 	size_t nbuckets;
 	struct call *calls;
 	struct call *zombies;
-	ev_idle reaper;
+	ev_prepare reaper;		/* frees the zombies before the loop next waits (an
+				 * idle watcher would make that wait a poll) */
 	struct call_stats stats;
 };
 

@@ -1,10 +1,12 @@
-/* Memory for long-lived objects: the fixed-size pool and the string arena
- * of a call. */
+/* Memory: the fixed-size pool and the string arena of a call, and the
+ * message writer's printf. */
 #include <check.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/mbuf.h"
 #include "base/pool.h"
 #include "testutil.h"
 
@@ -130,6 +132,38 @@ START_TEST(test_arena_overflows_into_blocks_it_frees)
 }
 END_TEST
 
+/* mbw_printf writes what snprintf writes, on its own fast path and on
+ * stdio's */
+#define CHECK_FMT(...)                                                   \
+	do {                                                             \
+		char want[256];                                          \
+		struct mbw w;                                            \
+		struct mbuf *mb;                                         \
+		snprintf(want, sizeof(want), __VA_ARGS__);               \
+		ck_assert_int_eq(mbw_init(&w, 4), 0);                    \
+		mbw_printf(&w, __VA_ARGS__);                             \
+		ck_assert_int_eq(mbw_finish(&w, &mb), 0);                \
+		ck_assert_str_eq(mb->data, want);                        \
+		ck_assert_uint_eq(mb->len, strlen(want));                \
+		mbuf_unref(mb);                                          \
+	} while (0)
+
+START_TEST(test_mbw_printf_writes_what_snprintf_writes)
+{
+	const char *tag = "a84b4c76e66710";
+
+	CHECK_FMT("From: %s;tag=%s\r\n", "<sip:alice@example.com>", tag);
+	CHECK_FMT("CSeq: %u %s\r\n", 4294967295u, "INVITE");
+	CHECK_FMT("%u|%u|%d|%d|%d", 0u, 10u, -1, 0, -2147483647 - 1);
+	CHECK_FMT("%.*s <x> %.*s|%.*s", 3, "abcdef", 0, "zz", 5, "ab");
+	CHECK_FMT("100%% %c%c %zu", 'o', 'k', (size_t)123456789012u);
+	CHECK_FMT("no conversion at all");
+	CHECK_FMT("%s", "");
+	/* conversions the fast path leaves to stdio */
+	CHECK_FMT("%05u %x %-4s| %.2f", 42u, 255u, "ab", 1.5);
+}
+END_TEST
+
 static Suite *mem_suite(void)
 {
 	Suite *s = suite_create("base_mem");
@@ -138,6 +172,9 @@ static Suite *mem_suite(void)
 	tcase_add_test(tc, test_pool_objects_are_zeroed_aligned_and_distinct);
 	tcase_add_test(tc, test_pool_fills_chunks_and_returns_empty_ones);
 	tcase_add_test(tc, test_pool_destroy_counts_objects_still_out);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("mbuf");
+	tcase_add_test(tc, test_mbw_printf_writes_what_snprintf_writes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("arena");
 	tcase_add_test(tc, test_arena_copies_strings_into_the_first_block);
