@@ -102,6 +102,7 @@ static struct pool_chunk *chunk_new(struct pool *p)
 	c->fresh = p->per_chunk;
 	POISON(c + 1, (size_t)p->per_chunk * p->size);
 	p->chunks++;
+	p->empty++;
 	return c;
 }
 
@@ -125,6 +126,8 @@ void *pool_zalloc(struct pool *p)
 		c->fresh--;
 		UNPOISON(obj, p->size);
 	}
+	if (!c->used)
+		p->empty--;
 	c->used++;
 	if (!c->free && !c->fresh) {
 		list_del(&p->partial, c);
@@ -152,8 +155,10 @@ void pool_free(struct pool *p, void *obj)
 	POISON(obj, p->size);
 	c->used--;
 	p->used--;
-	if (!c->used && (c->next || c->prev)) {
-		/* empty, and not the only chunk with room: back to the system */
+	if (!c->used && !p->empty) {
+		p->empty++;	/* the one empty chunk kept: no map and unmap per chunk of churn */
+	} else if (!c->used) {
+		/* a second empty chunk: back to the system */
 		list_del(&p->partial, c);
 		p->chunks--;
 		UNPOISON(c + 1, (size_t)p->per_chunk * p->size);

@@ -3,7 +3,8 @@
  * the many short-lived ones of transactions and messages, would each keep
  * a page of the general heap resident after the short-lived ones around
  * them are freed; in a pool they fill their chunks, and a chunk that
- * empties goes back to the system.
+ * empties goes back to the system (but one empty chunk is kept, so that
+ * objects coming and going at a chunk's boundary do not map and unmap).
  *
  * One thread only (no locks).  Under AddressSanitizer a free object is
  * poisoned. */
@@ -22,6 +23,7 @@ struct pool {
 	struct pool_chunk *full;
 	size_t used;			/* objects handed out */
 	size_t chunks;
+	size_t empty;			/* chunks with no object handed out (at most one kept) */
 };
 
 /* objects of `size` bytes (16-byte aligned), chunks of about chunk_bytes */

@@ -67,7 +67,18 @@ START_TEST(test_pool_fills_chunks_and_returns_empty_ones)
 	for (int i = 1; i < 1000; i += 2)
 		pool_free(&p, obj[i]);
 	ck_assert_uint_eq(p.used, 0);
-	ck_assert_uint_le(p.chunks, 1);
+	ck_assert_uint_eq(p.chunks, 1);	/* one empty chunk kept */
+	ck_assert_uint_eq(p.empty, 1);
+	/* churn at the boundary of a chunk maps nothing new */
+	for (int round = 0; round < 3; round++) {
+		for (unsigned i = 0; i <= p.per_chunk; i++)
+			obj[i] = pool_zalloc(&p);
+		ck_assert_uint_eq(p.chunks, 2);
+		for (unsigned i = 0; i <= p.per_chunk; i++)
+			pool_free(&p, obj[i]);
+		ck_assert_uint_eq(p.chunks, 1);
+		ck_assert_uint_eq(p.empty, 1);
+	}
 	ck_assert_uint_eq(pool_destroy(&p), 0);
 }
 END_TEST
