@@ -76,7 +76,7 @@ int call_mgr_alloc(struct call_mgr **mp, const struct call_env *env)
 	if (!m)
 		return ENOMEM;
 	m->env = *env;
-	/* chunks of 64 KiB: about 50 calls each */
+	/* chunks of 64 KiB: about 40 calls each */
 	pool_init(&m->calls_pool, sizeof(struct call) + CALL_STRS, 64 * 1024);
 	m->nbuckets = 1u << 16;
 	m->table = calloc(m->nbuckets, sizeof(*m->table));
