@@ -1,6 +1,9 @@
 #include "mbuf.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +110,96 @@ void mbw_u32(struct mbw *w, uint32_t v)
 	mbw_put(w, tmp + n, sizeof(tmp) - n);
 }
 
+static void mbw_u64(struct mbw *w, uint64_t v)
+{
+	char tmp[20];
+	size_t n = sizeof(tmp);
+
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	mbw_put(w, tmp + n, sizeof(tmp) - n);
+}
+
+/* true when fmt uses only the conversions put_simple writes */
+static bool fmt_simple(const char *fmt)
+{
+	for (const char *p = fmt; (p = strchr(p, '%'));) {
+		p++;
+		if (*p == 's' || *p == 'u' || *p == 'd' || *p == 'c' || *p == '%')
+			p++;
+		else if (p[0] == '.' && p[1] == '*' && p[2] == 's')
+			p += 3;
+		else if (p[0] == 'z' && p[1] == 'u')
+			p += 2;
+		else
+			return false;
+	}
+	return true;
+}
+
+/* %s %u %d %c %% %.*s %zu as printf writes them, without stdio: every
+ * message we build goes through here several times */
+static void put_simple(struct mbw *w, const char *p, va_list ap)
+{
+	for (;;) {
+		const char *pct = strchr(p, '%');
+
+		if (!pct) {
+			mbw_puts(w, p);
+			return;
+		}
+		mbw_put(w, p, (size_t)(pct - p));
+		p = pct + 1;
+		switch (*p) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			mbw_puts(w, s ? s : "(null)");
+			p++;
+			break;
+		}
+		case 'u':
+			mbw_u32(w, va_arg(ap, unsigned));
+			p++;
+			break;
+		case 'd': {
+			int v = va_arg(ap, int);
+			if (v < 0) {
+				mbw_putc(w, '-');
+				mbw_u64(w, (uint64_t)(-(int64_t)v));
+			} else {
+				mbw_u32(w, (uint32_t)v);
+			}
+			p++;
+			break;
+		}
+		case 'c':
+			mbw_putc(w, (char)va_arg(ap, int));
+			p++;
+			break;
+		case '%':
+			mbw_putc(w, '%');
+			p++;
+			break;
+		case '.': {
+			int n = va_arg(ap, int);
+			const char *s = va_arg(ap, const char *);
+			if (n < 0)	/* a negative precision is none */
+				mbw_puts(w, s);
+			else
+				mbw_put(w, s, strnlen(s, (size_t)n));
+			p += 3;
+			break;
+		}
+		default:	/* 'z' */
+			mbw_u64(w, va_arg(ap, size_t));
+			p += 2;
+			break;
+		}
+	}
+}
+
 void mbw_printf(struct mbw *w, const char *fmt, ...)
 {
 	va_list ap;
@@ -114,6 +207,12 @@ void mbw_printf(struct mbw *w, const char *fmt, ...)
 
 	if (w->err)
 		return;
+	if (fmt_simple(fmt)) {
+		va_start(ap, fmt);
+		put_simple(w, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);

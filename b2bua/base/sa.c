@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,22 @@ void sa_ip_fmt(const struct sockaddr_storage *sa, char *buf, size_t size)
 	if (!size)
 		return;
 	buf[0] = '\0';
+	if (sa->ss_family == AF_INET && size >= 16) {
+		/* the common case without inet_ntop's sprintf (several times per
+		 * message: Via received, the topology guard, logs) */
+		const uint8_t *b = (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+		char *o = buf;
+		for (int i = 0; i < 4; i++) {
+			unsigned v = b[i];
+			if (v >= 100)
+				*o++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*o++ = (char)('0' + v / 10 % 10);
+			*o++ = (char)('0' + v % 10);
+			*o++ = i < 3 ? '.' : '\0';
+		}
+		return;
+	}
 	if (sa->ss_family == AF_INET)
 		src = &((const struct sockaddr_in *)sa)->sin_addr;
 	else if (sa->ss_family == AF_INET6)

@@ -67,7 +67,7 @@ struct call *call_find(struct call_mgr *m, const struct pl *callid, int leg)
 
 /* ---- lifecycle ---- */
 
-static void reaper_cb(struct ev_loop *loop, ev_idle *w, int revents);
+static void reaper_cb(struct ev_loop *loop, ev_prepare *w, int revents);
 
 int call_mgr_alloc(struct call_mgr **mp, const struct call_env *env)
 {
@@ -76,13 +76,15 @@ int call_mgr_alloc(struct call_mgr **mp, const struct call_env *env)
 	if (!m)
 		return ENOMEM;
 	m->env = *env;
+	/* chunks of 64 KiB: about 40 calls each */
+	pool_init(&m->calls_pool, sizeof(struct call) + CALL_STRS, 64 * 1024);
 	m->nbuckets = 1u << 16;
 	m->table = calloc(m->nbuckets, sizeof(*m->table));
 	if (!m->table) {
 		free(m);
 		return ENOMEM;
 	}
-	ev_idle_init(&m->reaper, reaper_cb);
+	ev_prepare_init(&m->reaper, reaper_cb);
 	m->reaper.data = m;
 	*mp = m;
 	return 0;
@@ -97,6 +99,14 @@ void call_mgr_set_router(struct call_mgr *m, call_route_h *route, call_route_don
 	m->env.route_arg = arg;
 }
 
+/* a copy of s in the call's arena, or "" when out of memory */
+const char *call_keep_str(struct call *c, const char *s)
+{
+	const char *k = arena_strdup(&c->ar, s ? s : "");
+
+	return k ? k : "";
+}
+
 /* keeps what the rest of the call needs of its route, and frees the rest
  * (memory per established call) */
 void call_route_keep(struct call *c)
@@ -107,8 +117,8 @@ void call_route_keep(struct call *c)
 		return;
 	c->route_handle = r->handle;
 	c->route_id = r->route_id;
-	snprintf(c->trunk_in, sizeof(c->trunk_in), "%s", r->trunk_in);
-	snprintf(c->trunk_out, sizeof(c->trunk_out), "%s", r->trunk_out);
+	c->trunk_in = call_keep_str(c, r->trunk_in);
+	c->trunk_out = call_keep_str(c, r->trunk_out);
 	c->refer_deny[LEG_A] = r->refer_deny[LEG_A];
 	c->refer_deny[LEG_B] = r->refer_deny[LEG_B];
 	if (c->setup->fo_on)
@@ -157,7 +167,6 @@ static void call_free(struct call *c)
 	for (int leg = 0; leg < 2; leg++) {
 		ok_stop(c, leg);
 		mbuf_unref(c->ack[leg].ack);
-		dlg_free(&c->leg[leg]);
 	}
 	relay_free_all(c);
 	tsx_detach(c->a_ist);
@@ -167,16 +176,16 @@ static void call_free(struct call *c)
 		call_route_keep(c);
 	if (c->routed && m->env.route_done)
 		m->env.route_done(c->route_handle, m->env.route_arg);
-	free(c->users);
-	free(c);
+	arena_release(&c->ar);
+	pool_free(&m->calls_pool, c);
 }
 
-static void reaper_cb(struct ev_loop *loop, ev_idle *w, int revents)
+static void reaper_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct call_mgr *m = w->data;
 
 	(void)revents;
-	ev_idle_stop(loop, w);
+	ev_prepare_stop(loop, w);
 	while (m->zombies) {
 		struct call *c = m->zombies;
 		m->zombies = c->znext;
@@ -312,10 +321,10 @@ void call_end(struct call *c, const char *why)
 	if (c->b_answered && !c->hangup_by) {
 		/* an answered call we end ourselves: the CDR says why */
 		c->hangup_by = DB_HANGUP_B2BUA;
-		snprintf(c->final_reason, sizeof(c->final_reason), "%s", why);
+		c->final_reason = call_keep_str(c, why);
 	}
 	if (!c->final_reason[0])
-		snprintf(c->final_reason, sizeof(c->final_reason), "%s", why);
+		c->final_reason = call_keep_str(c, why);
 	if (c->max_dur) {
 		ev_timer_stop(m->env.loop, c->max_dur);
 		free(c->max_dur);
@@ -338,7 +347,7 @@ void call_end(struct call *c, const char *why)
 		c->lnext->lprev = c->lprev;
 	c->znext = m->zombies;
 	m->zombies = c;
-	ev_idle_start(m->env.loop, &m->reaper);
+	ev_prepare_start(m->env.loop, &m->reaper);
 }
 
 void call_mgr_free(struct call_mgr *m)
@@ -347,7 +356,7 @@ void call_mgr_free(struct call_mgr *m)
 		return;
 	while (m->calls)
 		call_end(m->calls, "shutting down");
-	ev_idle_stop(m->env.loop, &m->reaper);
+	ev_prepare_stop(m->env.loop, &m->reaper);
 	while (m->zombies) {
 		struct call *c = m->zombies;
 		m->zombies = c->znext;
@@ -355,6 +364,9 @@ void call_mgr_free(struct call_mgr *m)
 	}
 	call_media_links_free(m);
 	free(m->table);
+	size_t left = pool_destroy(&m->calls_pool);
+	if (left)
+		log_err(NULL, "%zu calls not freed at shutdown", left);
 	free(m);
 }
 
@@ -365,9 +377,35 @@ void call_mgr_stats(const struct call_mgr *m, struct call_stats *out)
 
 /* ---- sending on a leg ---- */
 
+/* what must not appear on a leg: the other leg's identifiers and
+ * addresses (written from the call's state for each message rather than
+ * kept: memory per held call) */
+static void guard_of(const struct call *c, int leg, struct topo_guard *g)
+{
+	int other = OTHER(leg);
+
+	g->n = 0;
+	topo_guard_add(g, c->leg[other].callid);
+	if (other == LEG_A) {
+		topo_guard_add(g, c->leg[LEG_A].rtag);
+		topo_guard_add(g, c->a_branch);
+	} else if (c->b_answered && c->leg[LEG_B].rtag && strlen(c->leg[LEG_B].rtag) >= 8) {
+		/* the callee's tag, final once answered (a tag too short to
+		 * be unique would match unrelated tokens) */
+		topo_guard_add(g, c->leg[LEG_B].rtag);
+	}
+	topo_guard_add(g, c->peer_ip[other]);
+	if (c->cross_zone)
+		topo_guard_add(g, c->our_ip[other]);
+}
+
 static bool egress_ok(struct call *c, int leg, const struct mbuf *mb)
 {
-	const char *leak = topo_leak(&c->guard[leg], mb);
+	struct topo_guard g;
+	const char *leak;
+
+	guard_of(c, leg, &g);
+	leak = topo_leak(&g, mb);
 
 	if (!leak)
 		return true;
@@ -382,19 +420,20 @@ static bool egress_ok(struct call *c, int leg, const struct mbuf *mb)
 static int fit_transport(struct call *c, int leg, struct mbuf **mbp)
 {
 	struct dlg *d = &c->leg[leg];
-	enum sip_transport tp = transport_choose(c->mgr->env.tp, d->dest.tp, (*mbp)->len, true);
+	enum sip_transport cur = (enum sip_transport)d->dest.tp;
+	enum sip_transport tp = transport_choose(c->mgr->env.tp, cur, (*mbp)->len, true);
 	char from[32], to[32];
 	char *via;
 
-	if (tp == d->dest.tp)
+	if (tp == cur)
 		return 0;
-	snprintf(from, sizeof(from), "Via: SIP/2.0/%s ", sip_transport_name(d->dest.tp));
+	snprintf(from, sizeof(from), "Via: SIP/2.0/%s ", sip_transport_name(cur));
 	snprintf(to, sizeof(to), "Via: SIP/2.0/%s ", sip_transport_name(tp));
 	via = memmem((*mbp)->data, (*mbp)->len, from, strlen(from));
 	if (!via || strlen(from) != strlen(to))
 		return 0;
 	memcpy(via, to, strlen(to));
-	d->dest.tp = tp;
+	d->dest.tp = (uint8_t)tp;
 	return 0;
 }
 
@@ -407,7 +446,7 @@ int call_send_request(struct call *c, int leg, struct mbuf *mb, struct tsx **ctp
 	if (!egress_ok(c, leg, mb))
 		return EACCES;
 	fit_transport(c, leg, &mb);
-	dest = c->leg[leg].dest;
+	dlg_dest_get(&c->leg[leg], &dest);
 	dest.listener = c->listener[leg];
 	err = tsx_client_start(ctp, c->mgr->env.tsx, mb, &dest, h, arg);
 	if (err)
@@ -421,7 +460,7 @@ int call_send_raw(struct call *c, int leg, struct mbuf *mb)
 
 	if (!egress_ok(c, leg, mb))
 		return EACCES;
-	dest = c->leg[leg].dest;
+	dlg_dest_get(&c->leg[leg], &dest);
 	dest.listener = c->listener[leg];
 	return transport_send(c->mgr->env.tp, &dest, mb);
 }
@@ -471,8 +510,7 @@ int call_respond(struct call *c, int leg, struct tsx *st, const struct sip_msg *
 		 * message are not needed any more (memory per held call) */
 		c->a_final = true;
 		c->final_status = scode;
-		snprintf(c->final_reason, sizeof(c->final_reason), "%s",
-			 reason ? reason : sip_reason_phrase(scode));
+		c->final_reason = call_keep_str(c, reason ? reason : sip_reason_phrase(scode));
 		tsx_detach(c->a_ist);
 		c->a_ist = NULL;
 		if (req == c->a_invite) {
@@ -582,20 +620,25 @@ void call_got_ack(struct call *c, int leg, const struct sip_msg *ack)
 static void fork_kill(struct call *c, const struct sip_msg *resp)
 {
 	struct dlg d;
+	struct tp_dest dest;
 	struct mbuf *mb;
 	struct tsx *ct;
 	char branch[40];
+	struct arena ar;
 
 	/* RFC 3261 13.2.2.4: another fork's 2xx is acknowledged, then ended */
-	if (dlg_new_uac(&d, c->leg[LEG_B].luri, c->leg[LEG_B].ruri, c->leg[LEG_B].target,
+	arena_init(&ar, NULL, 0);
+	dlg_dest_get(&c->leg[LEG_B], &dest);
+	if (dlg_new_uac(&d, &ar, c->leg[LEG_B].luri, c->leg[LEG_B].ruri, c->leg[LEG_B].target,
 			c->leg[LEG_B].contact, c->leg[LEG_B].via_host, c->leg[LEG_B].via_port,
-			&c->leg[LEG_B].dest))
+			&dest)) {
+		arena_release(&ar);
 		return;
-	free(d.callid);
-	free(d.ltag);
-	d.callid = strdup(c->leg[LEG_B].callid);
-	d.ltag = strdup(c->leg[LEG_B].ltag);
-	if (d.callid && d.ltag && dlg_uac_response(&d, resp) == 0) {
+	}
+	/* the same dialog identifiers as leg B's, the fork's tag */
+	d.callid = c->leg[LEG_B].callid;
+	d.ltag = c->leg[LEG_B].ltag;
+	if (dlg_uac_response(&d, resp) == 0) {
 		if (dlg_build_ack(&mb, &d, c->b_inv_cseq, NULL, NULL) == 0) {
 			struct dlg saved = c->leg[LEG_B];
 			c->leg[LEG_B] = d;
@@ -612,6 +655,7 @@ static void fork_kill(struct call *c, const struct sip_msg *resp)
 		}
 	}
 	dlg_free(&d);
+	arena_release(&ar);
 }
 
 static bool failover(struct call *c, uint16_t code);
@@ -626,7 +670,6 @@ static void restart_leg_b(struct call *c)
 	c->b_ict = NULL;
 	table_del(c->mgr, c, LEG_B);
 	dlg_free(&c->leg[LEG_B]);
-	memset(&c->guard, 0, sizeof(c->guard));
 	c->b_rseq_set = false;
 	c->attempts++;
 	int st = start_leg_b(c);
@@ -668,7 +711,9 @@ static bool redirect_follow(struct call *c, const struct sip_msg *resp)
 	c->route->dest = d;
 	snprintf(c->route->ruri, sizeof(c->route->ruri), "%s", uri);
 	log_info(c->id, "leg B redirected (%u) to %s", resp->scode, uri);
-	snprintf(c->failover, sizeof(c->failover), "%u redirect", resp->scode);
+	char why[56];
+	snprintf(why, sizeof(why), "%u redirect", resp->scode);
+	c->failover = call_keep_str(c, why);
 	restart_leg_b(c);
 	return true;
 }
@@ -773,15 +818,10 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 		}
 		if (dlg_uac_response(&c->leg[LEG_B], resp) == EEXIST) {
 			/* the early dialog was another fork's: this one wins */
-			free(c->leg[LEG_B].rtag);
 			c->leg[LEG_B].rtag = NULL;
 			dlg_uac_response(&c->leg[LEG_B], resp);
 		}
 		c->b_answered = true;
-		/* the callee's tag is final now: leg A must never see it (a
-		 * tag too short to be unique would match unrelated tokens) */
-		if (c->leg[LEG_B].rtag && strlen(c->leg[LEG_B].rtag) >= 8)
-			topo_guard_add(&c->guard[LEG_A], c->leg[LEG_B].rtag);
 		c->ack[LEG_B].cseq = c->b_inv_cseq;
 		c->ack[LEG_B].owed = true;
 		/* the SDP of the 2xx: the answer to leg A's offer, or (late
@@ -901,21 +941,6 @@ static void b_invite_resp(struct tsx *ct, const struct sip_msg *resp, int err, v
 	call_end(c, "failed");
 }
 
-static void guard_init(struct call *c)
-{
-	/* leg B must not see anything of leg A, and the reverse */
-	topo_guard_add(&c->guard[LEG_B], c->leg[LEG_A].callid);
-	topo_guard_add(&c->guard[LEG_B], c->leg[LEG_A].rtag);
-	topo_guard_add(&c->guard[LEG_B], c->a_branch);
-	topo_guard_add(&c->guard[LEG_B], c->peer_ip[LEG_A]);
-	if (c->cross_zone)
-		topo_guard_add(&c->guard[LEG_B], c->our_ip[LEG_A]);
-	topo_guard_add(&c->guard[LEG_A], c->leg[LEG_B].callid);
-	topo_guard_add(&c->guard[LEG_A], c->peer_ip[LEG_B]);
-	if (c->cross_zone)
-		topo_guard_add(&c->guard[LEG_A], c->our_ip[LEG_B]);
-}
-
 static int listener_ip(struct call_mgr *m, unsigned idx, char *ip, size_t size, uint16_t *port,
 		       const char **zone)
 {
@@ -978,7 +1003,7 @@ static int start_leg_b(struct call *c)
 	    listener_ip(m, c->route->out_listener, ip, sizeof(ip), &port_b, &zone_b))
 		return 500;
 	c->cross_zone = strcmp(zone_a, zone_b) != 0;
-	snprintf(c->our_ip[LEG_B], sizeof(c->our_ip[LEG_B]), "%s", ip);
+	c->our_ip[LEG_B] = call_keep_str(c, ip);
 	/* RFC 3891: a Replaces crosses only as the identifiers of the leg
 	 * it names on leg B's side */
 	err = call_replaces_header(c, req, replaces, sizeof(replaces));
@@ -994,12 +1019,12 @@ static int start_leg_b(struct call *c)
 		snprintf(ruri, sizeof(ruri), "%.*s <%s>", PL_FMT(req->to.dname), c->route->to_uri);
 	else
 		snprintf(ruri, sizeof(ruri), "<%s>", c->route->to_uri);
-	if (dlg_new_uac(&c->leg[LEG_B], luri, ruri, c->route->ruri, contact, via_host, port_b,
-			&c->route->dest))
+	if (dlg_new_uac(&c->leg[LEG_B], &c->ar, luri, ruri, c->route->ruri, contact, via_host,
+			port_b, &c->route->dest))
 		return 500;
 	table_add(m, c, LEG_B);
-	sa_ip_fmt(&c->route->dest.addr, c->peer_ip[LEG_B], sizeof(c->peer_ip[LEG_B]));
-	guard_init(c);
+	sa_ip_fmt(&c->route->dest.addr, ip, sizeof(ip));
+	c->peer_ip[LEG_B] = call_keep_str(c, ip);
 
 	if (mbw_init(&w, 256))
 		return 500;
@@ -1066,7 +1091,9 @@ static bool failover(struct call *c, uint16_t code)
 	if (c->cancelled || !m->env.route_next ||
 	    m->env.route_next(c->route, code, m->env.route_arg))
 		return false;
-	snprintf(c->failover, sizeof(c->failover), "%u from trunk %s", code, c->route->trunk_out);
+	char why[56];
+	snprintf(why, sizeof(why), "%u from trunk %s", code, c->route->trunk_out);
+	c->failover = call_keep_str(c, why);
 	log_info(c->id, "leg B failed %u: failing over to trunk %s", code, c->route->trunk_out);
 	restart_leg_b(c);
 	return true;
@@ -1084,12 +1111,11 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 	int err;
 
 	*kept = false;
-	c = calloc(1, sizeof(*c));
-	if (!c || rand_token(rnd, 12)) {
-		free(c);
+	if (rand_token(rnd, 12) || !(c = pool_zalloc(&m->calls_pool)))
 		return;
-	}
 	c->mgr = m;
+	arena_init(&c->ar, c->strs, m->calls_pool.size - sizeof(*c));
+	c->trunk_in = c->trunk_out = c->final_reason = c->failover = "";
 	snprintf(c->id, sizeof(c->id), "c-%s", rnd);
 	c->setup_time = wall_now();
 	c->attempts = 1;
@@ -1098,10 +1124,14 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 		sip_uri_user(&req->ruri, ru, sizeof(ru));
 		sip_uri_user(&req->from.uri, fu, sizeof(fu));
 		sip_uri_user(&req->to.uri, tu, sizeof(tu));
-		size_t n = strlen(ru) + strlen(fu) + strlen(tu) + 3;
-		c->users = malloc(n);
-		if (c->users)
-			snprintf(c->users, n, "%s%c%s%c%s", ru, '\0', fu, '\0', tu);
+		size_t lr = strlen(ru), lf = strlen(fu), lt = strlen(tu);
+		char *u = arena_alloc(&c->ar, lr + lf + lt + 3);
+		if (u) {
+			memcpy(u, ru, lr + 1);
+			memcpy(u + lr + 1, fu, lf + 1);
+			memcpy(u + lr + lf + 2, tu, lt + 1);
+		}
+		c->users = u;
 	}
 	c->a_invite = req;
 	c->a_cseq = req->cseq.num;
@@ -1125,7 +1155,7 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 		call_end(c, "no listener");
 		return;
 	}
-	snprintf(c->our_ip[LEG_A], sizeof(c->our_ip[LEG_A]), "%s", ip);
+	c->our_ip[LEG_A] = call_keep_str(c, ip);
 	snprintf(via_host, sizeof(via_host), strchr(ip, ':') ? "[%s]" : "%s", ip);
 	sip_uri_user(&req->ruri, user, sizeof(user));
 	snprintf(contact, sizeof(contact), "<sip:%s%s%s:%u>", user, user[0] ? "@" : "", via_host,
@@ -1134,15 +1164,16 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 	reply.tp = rx->tp;
 	reply.addr = rx->src;
 	reply.listener = rx->listener;
-	err = dlg_from_invite(&c->leg[LEG_A], req, contact, via_host, port_a, &reply);
+	err = dlg_from_invite(&c->leg[LEG_A], &c->ar, req, contact, via_host, port_a, &reply);
 	if (err) {
 		call_respond(c, LEG_A, st, req, 400, "Bad Dialog Data", NULL, false, NULL, NULL, NULL);
 		call_end(c, "leg A dialog");
 		return;
 	}
 	table_add(m, c, LEG_A);
-	sa_ip_fmt(&rx->src, c->peer_ip[LEG_A], sizeof(c->peer_ip[LEG_A]));
-	pl_strcpy(&req->via.branch, c->a_branch, sizeof(c->a_branch));
+	sa_ip_fmt(&rx->src, ip, sizeof(ip));
+	c->peer_ip[LEG_A] = call_keep_str(c, ip);
+	c->a_branch = arena_pldup(&c->ar, &req->via.branch);
 
 	/* where it goes */
 	if (!c->setup) {

@@ -4,6 +4,8 @@
 
 #include <ev.h>
 
+#include "base/arena.h"
+#include "base/pool.h"
 #include "base/sa.h"
 #include "call/call.h"
 #include "call/dlg.h"
@@ -90,75 +92,90 @@ struct call_entry {
 	int leg;
 };
 
+/* A call lives in one object of the manager's pool (memory per held
+ * call): the struct, then the first block of its arena, which holds every
+ * string the call keeps (dialogs, addresses, what the CDR needs), copied
+ * once.  What is needed only while leg B is set up is in `setup`. */
 struct call {
 	struct call_mgr *mgr;
 	struct call_entry ent[2];	/* in the Call-ID table, per leg */
 	struct call *lnext, *lprev;	/* every call */
 	struct call *znext;		/* ended, waiting to be freed */
-	char id[20];			/* "c-" and random: the log id */
-	enum call_state state;
-	struct dlg leg[2];
-	unsigned listener[2];		/* our listener on each leg */
+	char id[16];			/* "c-" and random: the log id */
+	uint8_t state;			/* enum call_state */
 	bool cross_zone;		/* the legs are in different zones */
-	/* what must not appear on each leg */
-	struct topo_guard guard[2];
-	char peer_ip[2][48];		/* textual addresses, IPv6 included */
-	char our_ip[2][48];
-	char a_branch[64];
-	struct sip_msg *a_invite;	/* leg A's INVITE, for our responses */
-	uint32_t a_cseq;		/* of leg A's INVITE */
-	struct tsx *a_ist;		/* until A has a final response */
 	bool a_final;
-	struct tsx *b_ict;
-	uint32_t b_inv_cseq;
 	bool cancelled;
 	bool b_answered;
 	bool a_offer;			/* leg A's INVITE carried the offer */
-	unsigned redirects;		/* 3xx followed so far */
-	uint32_t b_rseq;		/* the last reliable provisional of leg B */
 	bool b_rseq_set;
-	struct call_media *media;	/* NULL until SDP is seen */
+	bool routed;			/* route_done owed */
 	bool bye_after_ack[2];		/* BYE owed once that leg ACKs our 2xx */
+	uint16_t final_status;		/* what leg A got */
+	uint8_t redirects;		/* 3xx followed so far */
+	uint8_t hangup_by;		/* enum db_hangup */
+	uint16_t attempts;
+	struct dlg leg[2];
+	unsigned listener[2];		/* our listener on each leg */
+	/* textual addresses (IPv6 included) and leg A's branch, which must
+	 * not appear on the other leg (guard_of) */
+	const char *peer_ip[2];
+	const char *our_ip[2];
+	const char *a_branch;
+	struct sip_msg *a_invite;	/* leg A's INVITE, for our responses */
+	uint32_t a_cseq;		/* of leg A's INVITE */
+	uint32_t b_inv_cseq;
+	struct tsx *a_ist;		/* until A has a final response */
+	struct tsx *b_ict;
+	uint32_t b_rseq;		/* the last reliable provisional of leg B */
+	struct call_media *media;	/* NULL until SDP is seen */
 	struct leg_ok *ok[2];		/* only from our 2xx until its ACK */
 	struct leg_ack ack[2];
 	struct relay *relays;
-	struct refer_sub refer[CALL_REFER_SUBS];	/* the last REFERs, oldest replaced */
+	/* the last REFERs, oldest replaced: CALL_REFER_SUBS of them in the
+	 * call's arena from its first REFER on (most calls have none) */
+	struct refer_sub *refer;
 	unsigned refer_next;
 	struct call_setup *setup;	/* while leg B is being set up; NULL after */
 	struct call_route *route;	/* &setup->route */
-	bool routed;			/* route_done owed */
 	/* what is kept of the route once the call is answered */
 	void *route_handle;
 	int64_t route_id;
-	char trunk_in[32], trunk_out[32];
+	const char *trunk_in, *trunk_out;
 	bool refer_deny[2];		/* the trunk of that leg may not transfer */
 	ev_timer *max_dur;		/* the trunks' maximum call duration, if any */
 	struct leg_st st[2];		/* session timers */
 	/* for the CDR */
 	double setup_time, answer_time;
-	uint16_t final_status;		/* what leg A got */
-	char final_reason[64];
-	int hangup_by;			/* enum db_hangup */
-	unsigned attempts;
-	char failover[56];		/* why the last attempt moved on */
-	char *users;			/* R-URI, From and To users of leg A, NUL-separated */
+	const char *final_reason;
+	const char *failover;		/* why the last attempt moved on */
+	const char *users;		/* R-URI, From and To users of leg A, NUL-separated */
+	struct arena ar;		/* the strings above; its first block follows */
+	char strs[];
 };
+
+/* bytes of a call's arena in its pool object: what a call through the
+ * lab takes, with room to spare; longer strings go to a block of their own */
+enum { CALL_STRS = 768 };
 
 struct call_media;
 struct cm_link;
 
 struct call_mgr {
+	struct pool calls_pool;		/* every struct call and its strings */
 	struct cm_link *links;		/* media links waiting for their end event */
 	struct call_env env;
 	struct call_entry **table;
 	size_t nbuckets;
 	struct call *calls;
 	struct call *zombies;
-	ev_idle reaper;
+	ev_prepare reaper;		/* frees the zombies before the loop next waits (an
+				 * idle watcher would make that wait a poll) */
 	struct call_stats stats;
 };
 
 /* call.c */
+const char *call_keep_str(struct call *c, const char *s);
 void call_route_keep(struct call *c);
 struct call *call_find(struct call_mgr *m, const struct pl *callid, int leg);
 void call_end(struct call *c, const char *why);

@@ -8,25 +8,8 @@
 #include "base/rand.h"
 #include "base/sa.h"
 
-static char *pl_dup(const struct pl *v)
-{
-	char *s = malloc(v->l + 1);
-
-	if (!s)
-		return NULL;
-	if (v->l)
-		memcpy(s, v->p, v->l);
-	s[v->l] = '\0';
-	return s;
-}
-
-static char *str_dup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 /* a name-addr written back without its tag parameter */
-static char *addr_without_tag(const struct sip_addr *a)
+static char *addr_without_tag(struct arena *ar, const struct sip_addr *a)
 {
 	struct mbw w;
 	struct mbuf *mb;
@@ -55,24 +38,44 @@ static char *addr_without_tag(const struct sip_addr *a)
 	}
 	if (mbw_finish(&w, &mb))
 		return NULL;
-	s = strdup(mb->data);
+	s = arena_strdup(ar, mb->data);
 	mbuf_unref(mb);
 	return s;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 void dlg_free(struct dlg *d)
 {
-	if (!d)
-		return;
-	free(d->callid);
-	free(d->ltag);
-	free(d->rtag);
-	free(d->luri);
-	free(d->ruri);
-	free(d->target);
-	free(d->routes);
-	free(d->contact);
+	if (d)
+		memset(d, 0, sizeof(*d));
+}
+
+static void dest_set(struct dlg_dest *d, const struct tp_dest *from)
+{
 	memset(d, 0, sizeof(*d));
+	if (from->addr.ss_family == AF_INET6)
+		memcpy(&d->addr.in6, &from->addr, sizeof(d->addr.in6));
+	else
+		memcpy(&d->addr.in, &from->addr, sizeof(d->addr.in));
+	d->tp = (uint8_t)from->tp;
+	d->listener = from->listener;
+	d->conn_id = from->conn_id;
+}
+
+void dlg_dest_get(const struct dlg *d, struct tp_dest *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (d->dest.addr.sa.sa_family == AF_INET6)
+		memcpy(&out->addr, &d->dest.addr.in6, sizeof(d->dest.addr.in6));
+	else
+		memcpy(&out->addr, &d->dest.addr.in, sizeof(d->dest.addr.in));
+	out->tp = (enum sip_transport)d->dest.tp;
+	out->listener = d->dest.listener;
+	out->conn_id = d->dest.conn_id;
 }
 
 int dlg_uri_dest(const char *uri, enum sip_transport dflt, struct tp_dest *out)
@@ -117,24 +120,28 @@ static int next_hop(struct dlg *d)
 {
 	char uri[512];
 	unsigned listener = d->dest.listener;
-	enum sip_transport tp = d->dest.tp;
+	enum sip_transport tp = (enum sip_transport)d->dest.tp;
+	struct tp_dest dest;
 	int err;
 
 	if (d->routes) {
 		err = first_route_uri(d->routes, uri, sizeof(uri));
 		if (err)
 			return err;
-		err = dlg_uri_dest(uri, tp, &d->dest);
+		err = dlg_uri_dest(uri, tp, &dest);
 	} else {
-		err = dlg_uri_dest(d->target, tp, &d->dest);
+		err = dlg_uri_dest(d->target, tp, &dest);
 	}
-	d->dest.listener = listener;
-	return err;
+	if (err)
+		return err;
+	dest.listener = listener;
+	dest_set(&d->dest, &dest);
+	return 0;
 }
 
 /* Route lines from every value of every Record-Route header, in order or
  * reversed (RFC 3261 12.1.1 and 12.1.2) */
-static char *route_set(const struct sip_msg *m, bool reverse)
+static char *route_set(struct arena *ar, const struct sip_msg *m, bool reverse)
 {
 	struct pl vals[SIP_MAX_VALUES];
 	unsigned n = 0;
@@ -157,12 +164,12 @@ static char *route_set(const struct sip_msg *m, bool reverse)
 	}
 	if (mbw_finish(&w, &mb))
 		return NULL;
-	s = strdup(mb->data);
+	s = arena_strdup(ar, mb->data);
 	mbuf_unref(mb);
 	return s;
 }
 
-static char *contact_uri(const struct sip_msg *m)
+static char *contact_uri(struct arena *ar, const struct sip_msg *m)
 {
 	const struct sip_hdr *h = sip_msg_hdr(m, SIP_HDR_CONTACT);
 	struct sip_addr a;
@@ -172,56 +179,57 @@ static char *contact_uri(const struct sip_msg *m)
 
 	if (!h || !sip_value_next(&h->val, &pos, &v, &err) || sip_addr_decode(&a, &v) || a.star)
 		return NULL;
-	return pl_dup(&a.uri_pl);
+	return arena_pldup(ar, &a.uri_pl);
 }
 
-static int new_tag(char **tagp)
+static int new_tag(struct arena *ar, char **tagp)
 {
 	char tag[17];
 	int err = rand_token(tag, 16);
 
 	if (err)
 		return err;
-	*tagp = strdup(tag);
+	*tagp = arena_strndup(ar, tag, 16);
 	return *tagp ? 0 : ENOMEM;
 }
 
-int dlg_from_invite(struct dlg *d, const struct sip_msg *inv, const char *contact,
-		    const char *via_host, uint16_t via_port, const struct tp_dest *reply)
+int dlg_from_invite(struct dlg *d, struct arena *ar, const struct sip_msg *inv,
+		    const char *contact, const char *via_host, uint16_t via_port,
+		    const struct tp_dest *reply)
 {
 	uint32_t start;
 	int err;
 
 	memset(d, 0, sizeof(*d));
+	d->ar = ar;
 	d->uas = true;
 	d->state = DLG_EARLY;
-	d->callid = pl_dup(&inv->callid);
-	d->rtag = inv->from.tag.l ? pl_dup(&inv->from.tag) : strdup("");
-	d->luri = addr_without_tag(&inv->to);
-	d->ruri = addr_without_tag(&inv->from);
-	d->target = contact_uri(inv);
-	d->routes = route_set(inv, false);
-	d->contact = str_dup(contact);
+	d->callid = arena_pldup(ar, &inv->callid);
+	d->rtag = arena_pldup(ar, &inv->from.tag);
+	d->luri = addr_without_tag(ar, &inv->to);
+	d->ruri = addr_without_tag(ar, &inv->from);
+	d->target = contact_uri(ar, inv);
+	d->routes = route_set(ar, inv, false);
+	d->contact = arena_strdup(ar, contact);
 	d->rcseq = inv->cseq.num;
 	d->rcseq_set = true;
-	snprintf(d->via_host, sizeof(d->via_host), "%s", via_host);
+	d->via_host = arena_strdup(ar, via_host);
 	d->via_port = via_port;
 	if (rand_small(&start, sizeof(start)))
 		start = 1;
 	d->lcseq = start & 0x3fffffff;	/* room to count up below 2**31 */
-	err = new_tag(&d->ltag);
-	if (!err && (!d->callid || !d->rtag || !d->luri || !d->ruri || !d->contact))
+	err = new_tag(ar, &d->ltag);
+	if (!err && (!d->callid || !d->rtag || !d->luri || !d->ruri || !d->contact || !d->via_host))
 		err = ENOMEM;
 	if (!err && !d->target)
 		err = EBADMSG;		/* RFC 3261 8.1.1.8: an INVITE has a Contact */
 	if (!err) {
-		d->dest = *reply;
-		d->dest.conn_id = 0;
-		err = next_hop(d);
-		if (err) {
+		struct tp_dest r = *reply;
+		r.conn_id = 0;
+		dest_set(&d->dest, &r);
+		if (next_hop(d)) {
 			/* a target we cannot resolve: answer where the INVITE came from */
-			d->dest = *reply;
-			err = 0;
+			dest_set(&d->dest, reply);
 		}
 	}
 	if (err)
@@ -229,31 +237,34 @@ int dlg_from_invite(struct dlg *d, const struct sip_msg *inv, const char *contac
 	return err;
 }
 
-int dlg_new_uac(struct dlg *d, const char *luri, const char *ruri, const char *target,
-		const char *contact, const char *via_host, uint16_t via_port, const struct tp_dest *dest)
+int dlg_new_uac(struct dlg *d, struct arena *ar, const char *luri, const char *ruri,
+		const char *target, const char *contact, const char *via_host, uint16_t via_port,
+		const struct tp_dest *dest)
 {
 	char callid[33];
 	uint32_t start;
 	int err;
 
 	memset(d, 0, sizeof(*d));
+	d->ar = ar;
 	d->state = DLG_INIT;
 	err = rand_token(callid, 32);
 	if (err)
 		return err;
-	d->callid = strdup(callid);
-	d->luri = str_dup(luri);
-	d->ruri = str_dup(ruri);
-	d->target = str_dup(target);
-	d->contact = str_dup(contact);
-	snprintf(d->via_host, sizeof(d->via_host), "%s", via_host);
+	d->callid = arena_strndup(ar, callid, 32);
+	d->luri = arena_strdup(ar, luri);
+	d->ruri = arena_strdup(ar, ruri);
+	d->target = arena_strdup(ar, target);
+	d->contact = arena_strdup(ar, contact);
+	d->via_host = arena_strdup(ar, via_host);
 	d->via_port = via_port;
-	d->dest = *dest;
+	dest_set(&d->dest, dest);
 	if (rand_small(&start, sizeof(start)))
 		start = 1;
 	d->lcseq = start & 0x3fffffff;
-	err = new_tag(&d->ltag);
-	if (!err && (!d->callid || !d->luri || !d->ruri || !d->target || !d->contact))
+	err = new_tag(ar, &d->ltag);
+	if (!err && (!d->callid || !d->luri || !d->ruri || !d->target || !d->contact ||
+		     !d->via_host))
 		err = ENOMEM;
 	if (err)
 		dlg_free(d);
@@ -263,7 +274,8 @@ int dlg_new_uac(struct dlg *d, const char *luri, const char *ruri, const char *t
 int dlg_uac_response(struct dlg *d, const struct sip_msg *resp)
 {
 	bool final2xx = resp->scode >= 200 && resp->scode < 300;
-	char *target;
+	char buf[512], *routes, *target;
+	struct arena tmp;
 
 	if (!resp->to.tag.l)
 		return 0;
@@ -273,19 +285,23 @@ int dlg_uac_response(struct dlg *d, const struct sip_msg *resp)
 		if (d->state == DLG_CONFIRMED || !final2xx)
 			return 0;
 	} else {
-		d->rtag = pl_dup(&resp->to.tag);
+		d->rtag = arena_pldup(d->ar, &resp->to.tag);
 		if (!d->rtag)
 			return ENOMEM;
 	}
 	/* RFC 3261 12.1.2: the route set and target come from the response
-	 * that creates (or, for a 2xx, confirms) the dialog */
-	free(d->routes);
-	d->routes = route_set(resp, true);
-	target = contact_uri(resp);
-	if (target) {
-		free(d->target);
+	 * that creates (or, for a 2xx, confirms) the dialog.  Read into a
+	 * scratch arena first: the dialog's own arena never gives bytes back,
+	 * so it gets a copy only of what changed (a 2xx usually repeats the
+	 * 18x's Contact) */
+	arena_init(&tmp, buf, sizeof(buf));
+	routes = route_set(&tmp, resp, true);
+	target = contact_uri(&tmp, resp);
+	if (!same_str(routes, d->routes))
+		d->routes = arena_strdup(d->ar, routes);
+	if (target && !same_str(target, d->target) && (target = arena_strdup(d->ar, target)))
 		d->target = target;
-	}
+	arena_release(&tmp);
 	d->state = final2xx ? DLG_CONFIRMED : DLG_EARLY;
 	return next_hop(d) == 0 ? 0 : EHOSTUNREACH;
 }
@@ -312,7 +328,7 @@ int dlg_build_request(struct mbuf **mbp, struct dlg *d, enum sip_method method, 
 		return err;
 	mbw_printf(&w, "%s %s SIP/2.0\r\n", name, d->target);
 	mbw_printf(&w, "Via: SIP/2.0/%s %s:%u;branch=%s;rport\r\n",
-		   sip_transport_name(d->dest.tp), d->via_host, d->via_port, branch_out);
+		   sip_transport_name((enum sip_transport)d->dest.tp), d->via_host, d->via_port, branch_out);
 	mbw_puts(&w, "Max-Forwards: 70\r\n");
 	mbw_printf(&w, "From: %s;tag=%s\r\n", d->luri, d->ltag);
 	if (d->rtag && d->rtag[0])

@@ -1,12 +1,15 @@
 /* Dialog state of one leg (RFC 3261 12) and the requests written from it.
- * Everything is copied out of the messages that created the dialog: a
- * dialog outlives every buffer. */
+ * Everything is copied out of the messages that created the dialog, into
+ * the arena of the call that owns it: a dialog outlives every buffer, and
+ * its strings are freed with the call in one step. */
 #ifndef B2BUA_CALL_DLG_H
 #define B2BUA_CALL_DLG_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
+#include "base/arena.h"
 #include "base/mbuf.h"
 #include "sip/sip.h"
 #include "transport/transport.h"
@@ -18,9 +21,25 @@ enum dlg_state {
 	DLG_TERMINATED,
 };
 
+/* struct tp_dest without the room of a sockaddr_storage (a dialog lives
+ * as long as its call: memory per held call) */
+struct dlg_dest {
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} addr;
+	uint8_t tp;		/* enum sip_transport */
+	unsigned listener;
+	uint64_t conn_id;
+};
+
 struct dlg {
-	enum dlg_state state;
+	uint8_t state;		/* enum dlg_state */
 	bool uas;		/* leg A: we are the UAS of its INVITE */
+	bool rcseq_set;
+	uint16_t via_port;
+	struct arena *ar;	/* where its strings live */
 	char *callid;
 	char *ltag;		/* our tag */
 	char *rtag;		/* theirs, NULL until known */
@@ -31,22 +50,27 @@ struct dlg {
 	char *contact;		/* our Contact header value */
 	uint32_t lcseq;		/* last CSeq we used */
 	uint32_t rcseq;		/* last CSeq received from them */
-	bool rcseq_set;
+	char *via_host;		/* our address on this leg's zone, as written in Via */
 	/* how requests leave on this leg */
-	struct tp_dest dest;	/* next hop: first route or the target */
-	char via_host[64];	/* our address on this leg's zone, as written in Via */
-	uint16_t via_port;
+	struct dlg_dest dest;	/* next hop: first route or the target */
 };
 
+/* forgets the dialog (its strings stay in the arena until the owner's end) */
 void dlg_free(struct dlg *d);
 
-/* leg A from the INVITE we received: returns 0 or ENOMEM/EBADMSG */
-int dlg_from_invite(struct dlg *d, const struct sip_msg *inv, const char *contact,
-		    const char *via_host, uint16_t via_port, const struct tp_dest *reply);
+/* the next hop of the dialog as the transport takes it */
+void dlg_dest_get(const struct dlg *d, struct tp_dest *out);
 
-/* leg B before its INVITE goes out */
-int dlg_new_uac(struct dlg *d, const char *luri, const char *ruri, const char *target,
-		const char *contact, const char *via_host, uint16_t via_port, const struct tp_dest *dest);
+/* leg A from the INVITE we received, its strings in ar: returns 0 or
+ * ENOMEM/EBADMSG */
+int dlg_from_invite(struct dlg *d, struct arena *ar, const struct sip_msg *inv,
+		    const char *contact, const char *via_host, uint16_t via_port,
+		    const struct tp_dest *reply);
+
+/* leg B before its INVITE goes out, its strings in ar */
+int dlg_new_uac(struct dlg *d, struct arena *ar, const char *luri, const char *ruri,
+		const char *target, const char *contact, const char *via_host, uint16_t via_port,
+		const struct tp_dest *dest);
 
 /* a response with a To tag on leg B: the dialog becomes early or confirmed
  * (RFC 3261 12.1.2: route set from Record-Route reversed, target from

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/log.h"
 #include "call/call_priv.h"
 
@@ -243,8 +244,15 @@ int call_sipfrag_body(const struct sip_msg *req, char *buf, size_t size)
 
 void call_refer_sent(struct call *c, int from, uint32_t in_cseq, uint32_t out_cseq)
 {
-	struct refer_sub *s = &c->refer[c->refer_next++ % CALL_REFER_SUBS];
+	struct refer_sub *s;
 
+	if (!c->refer) {
+		c->refer = arena_alloc(&c->ar, CALL_REFER_SUBS * sizeof(*c->refer));
+		if (!c->refer)
+			return;	/* the NOTIFYs' id then crosses untranslated */
+		memset(c->refer, 0, CALL_REFER_SUBS * sizeof(*c->refer));
+	}
+	s = &c->refer[c->refer_next++ % CALL_REFER_SUBS];
 	s->in_cseq = in_cseq;
 	s->out_cseq = out_cseq;
 	s->from = from;
@@ -272,7 +280,7 @@ void call_refer_event(struct call *c, int leg, const struct sip_msg *notify, str
 	 * each leg */
 	mbw_puts(w, "Event: refer");
 	if (sip_param_get(&params, "id", &id) && pl_u32(&id, 0xffffffffu, &n) == 0) {
-		for (unsigned i = 0; i < CALL_REFER_SUBS; i++) {
+		for (unsigned i = 0; c->refer && i < CALL_REFER_SUBS; i++) {
 			const struct refer_sub *s = &c->refer[i];
 			if (s->used && s->from == OTHER(leg) && s->out_cseq == n) {
 				mbw_printf(w, ";id=%u", s->in_cseq);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/pool.h"
 #include "base/sa.h"
 #include "db.h"
 #include "policy.h"
@@ -25,6 +26,10 @@ struct router {
 	struct policy_snapshot *snap;		/* in force: signalling thread only */
 	struct policy_limiter *limiter;
 	uint64_t seed;
+	/* the route of every call, kept as long as the call: in a pool of
+	 * their own, not among the short-lived allocations (memory per held
+	 * call) */
+	struct pool holds;
 	/* Old snapshots are released on a thread of their own: freeing a
 	 * million routes must not stall signalling. */
 	pthread_t reaper;
@@ -152,6 +157,7 @@ int router_alloc(struct router **rp, struct ev_loop *loop, struct transport *tp,
 	r->loop = loop;
 	r->tp = tp;
 	r->seed = (uint64_t)time(NULL);
+	pool_init(&r->holds, sizeof(struct route_hold), 16 * 1024);
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->reaper_cond, NULL);
 	if (pthread_create(&r->reaper, NULL, reaper_main, r) == 0)
@@ -224,6 +230,8 @@ void router_free(struct router *r)
 	}
 	pthread_cond_destroy(&r->reaper_cond);
 	pthread_mutex_destroy(&r->lock);
+	if (pool_destroy(&r->holds))
+		log_err(NULL, "routes of calls not released at shutdown");
 	free(r);
 }
 
@@ -236,7 +244,7 @@ static void route_release(struct route_hold *h, struct router *r)
 	if (h->snap)
 		snap_release(r, h->snap);
 	free(h->dec);
-	free(h);
+	pool_free(&r->holds, h);
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -379,12 +387,12 @@ int router_route(const struct sip_msg *inv, unsigned in_listener, struct call_ro
 	if (!in_lc || strcmp(in_lc->zone, in->zone) != 0)
 		return refuse(out, 403, "Trunk %s Is Not On This Zone", in->name);
 
-	hold = calloc(1, sizeof(*hold));
+	hold = pool_zalloc(&r->holds);
 	if (!hold)
 		return ENOMEM;
 	hold->dec = malloc(sizeof(*hold->dec));
 	if (!hold->dec) {
-		free(hold);
+		pool_free(&r->holds, hold);
 		return ENOMEM;
 	}
 	hold->in = in;
