@@ -5,11 +5,11 @@
 # the baresip softphone without its GUI and video recommendations: its
 # core package has every module the lab test loads);
 # with --bench, the peers the benchmarks measure against as well (Kamailio,
-# rtpengine).
+# rtpengine) and tcpdump for the call-core benchmark's response times.
 set -eu
 runtime="build-essential clang cmake pkg-config libev-dev libssl-dev libsrtp2-dev libsqlite3-dev check"
 testing="libclang-rt-14-dev sip-tester iproute2 util-linux python3 valgrind baresip-core"
-bench="kamailio rtpengine-daemon"
+bench="kamailio rtpengine-daemon tcpdump"
 pkgs="$runtime"
 case "${1:-}" in
 --test) pkgs="$runtime $testing" ;;
