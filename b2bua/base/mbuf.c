@@ -98,18 +98,6 @@ void mbw_putc(struct mbw *w, char c)
 	mbw_put(w, &c, 1);
 }
 
-void mbw_u32(struct mbw *w, uint32_t v)
-{
-	char tmp[10];
-	size_t n = sizeof(tmp);
-
-	do {
-		tmp[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	mbw_put(w, tmp + n, sizeof(tmp) - n);
-}
-
 static void mbw_u64(struct mbw *w, uint64_t v)
 {
 	char tmp[20];
@@ -120,6 +108,11 @@ static void mbw_u64(struct mbw *w, uint64_t v)
 		v /= 10;
 	} while (v);
 	mbw_put(w, tmp + n, sizeof(tmp) - n);
+}
+
+void mbw_u32(struct mbw *w, uint32_t v)
+{
+	mbw_u64(w, v);
 }
 
 /* true when fmt uses only the conversions put_simple writes */
