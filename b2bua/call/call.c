@@ -193,7 +193,7 @@ static void reaper_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	}
 }
 
-static void ignore_resp_h(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
+void call_ignore_resp_h(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
 {
 	(void)ct;
 	(void)resp;
@@ -223,7 +223,7 @@ static void send_bye(struct call *c, int leg, const char *why)
 		return;
 	if (dlg_build_request(&mb, d, SIP_METHOD_BYE, 0, false, extra->data, NULL, NULL, branch,
 			      sizeof(branch)) == 0) {
-		if (call_send_request(c, leg, mb, &ct, ignore_resp_h, NULL) == 0)
+		if (call_send_request(c, leg, mb, &ct, call_ignore_resp_h, NULL) == 0)
 			tsx_detach(ct);
 		mbuf_unref(mb);
 	}
@@ -312,7 +312,7 @@ void call_end(struct call *c, const char *why)
 	relay_abort_all(c);
 	if (c->b_ict && !c->b_answered && c->state == CALL_ROUTING) {
 		struct tsx *cancel;
-		if (tsx_client_cancel(c->b_ict, &cancel, ignore_resp_h, NULL) == 0)
+		if (tsx_client_cancel(c->b_ict, &cancel, call_ignore_resp_h, NULL) == 0)
 			tsx_detach(cancel);
 	}
 	if (!c->b_answered)
@@ -646,7 +646,7 @@ static void fork_kill(struct call *c, const struct sip_msg *resp)
 			mbuf_unref(mb);
 			if (dlg_build_request(&mb, &d, SIP_METHOD_BYE, 0, false, NULL, NULL, NULL,
 					      branch, sizeof(branch)) == 0) {
-				if (call_send_request(c, LEG_B, mb, &ct, ignore_resp_h, NULL) == 0)
+				if (call_send_request(c, LEG_B, mb, &ct, call_ignore_resp_h, NULL) == 0)
 					tsx_detach(ct);
 				mbuf_unref(mb);
 			}
@@ -743,7 +743,7 @@ static void prack_b(struct call *c, uint32_t rseq)
 	if (dlg_build_request(&mb, &c->leg[LEG_B], SIP_METHOD_PRACK, 0, false, rack, NULL, NULL,
 			      branch, sizeof(branch)))
 		return;
-	if (call_send_request(c, LEG_B, mb, &ct, ignore_resp_h, NULL) == 0)
+	if (call_send_request(c, LEG_B, mb, &ct, call_ignore_resp_h, NULL) == 0)
 		tsx_detach(ct);
 	mbuf_unref(mb);
 	log_debug(c->id, "PRACK for RSeq %u on leg B", rseq);
@@ -759,7 +759,7 @@ static void fo_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	c->setup->fo_on = false;
 	log_info(c->id, "leg B gave no answer within %us", c->route->failover_timeout);
-	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, ignore_resp_h, NULL) == 0)
+	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, call_ignore_resp_h, NULL) == 0)
 		tsx_detach(cancel);
 	if (failover(c, 408))
 		return;
@@ -1210,6 +1210,19 @@ void call_mgr_invite(struct call_mgr *m, struct sip_msg *req, struct tsx *st,
 
 /* ---- requests on existing calls ---- */
 
+/* a CANCEL with a To tag is for a re-INVITE inside one of our dialogs */
+static bool cancel_reinvite(struct call_mgr *m, const struct sip_msg *req, struct tsx *st)
+{
+	if (!req->to.tag.l)
+		return false;
+	for (int leg = 0; leg < 2; leg++) {
+		struct call *c = call_find(m, &req->callid, leg);
+		if (c && dlg_match_request(&c->leg[leg], req))
+			return relay_cancel(c, leg, req, st);
+	}
+	return false;
+}
+
 static bool handle_cancel(struct call_mgr *m, struct sip_msg *req, struct tsx *st)
 {
 	struct call *c = call_find(m, &req->callid, LEG_A);
@@ -1217,7 +1230,7 @@ static bool handle_cancel(struct call_mgr *m, struct sip_msg *req, struct tsx *s
 
 	if (!c || !pl_eq_str(&req->from.tag, c->leg[LEG_A].rtag) ||
 	    req->cseq.num != c->a_cseq)
-		return false;
+		return cancel_reinvite(m, req, st);
 	/* RFC 3261 9.2: 200 to the CANCEL; the INVITE gets 487 unless it
 	 * has its final response already */
 	call_respond(c, LEG_A, st, req, 200, NULL, NULL, false, NULL, NULL, NULL);
@@ -1226,7 +1239,7 @@ static bool handle_cancel(struct call_mgr *m, struct sip_msg *req, struct tsx *s
 	c->cancelled = true;
 	log_info(c->id, "CANCEL from leg A");
 	call_respond(c, LEG_A, c->a_ist, c->a_invite, 487, NULL, NULL, false, NULL, NULL, NULL);
-	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, ignore_resp_h, c) == 0)
+	if (c->b_ict && tsx_client_cancel(c->b_ict, &cancel, call_ignore_resp_h, c) == 0)
 		tsx_detach(cancel);
 	/* leg B's final response (487, or a 2xx that crossed) ends the call */
 	return true;

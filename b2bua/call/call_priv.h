@@ -179,6 +179,8 @@ const char *call_keep_str(struct call *c, const char *s);
 void call_route_keep(struct call *c);
 struct call *call_find(struct call_mgr *m, const struct pl *callid, int leg);
 void call_end(struct call *c, const char *why);
+/* a response handler for transactions whose outcome does not matter */
+void call_ignore_resp_h(struct tsx *ct, const struct sip_msg *resp, int err, void *arg);
 int call_send_request(struct call *c, int leg, struct mbuf *mb, struct tsx **ctp,
 		      void (*h)(struct tsx *, const struct sip_msg *, int, void *), void *arg);
 int call_send_raw(struct call *c, int leg, struct mbuf *mb);
@@ -243,6 +245,9 @@ int call_sipfrag_body(const struct sip_msg *req, char *buf, size_t size);
 void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 		   const struct tp_dest *reply_to, bool *kept);
 void relay_abort_all(struct call *c);
+/* a CANCEL on `leg` of a re-INVITE still pending: true when it was one
+ * (the CANCEL answered 200 and the request cancelled on the other leg) */
+bool relay_cancel(struct call *c, int leg, const struct sip_msg *cancel, struct tsx *st);
 void relay_free_all(struct call *c);
 
 #endif

@@ -441,6 +441,36 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 	log_info(c->id, "%.*s relayed from leg %s", PL_FMT(req->method_pl), leg == LEG_A ? "A" : "B");
 }
 
+/* RFC 3261 9.2: 200 to the CANCEL, and the re-INVITE (the same CSeq and
+ * branch) cancelled on the other leg, whose 487, or the final response
+ * that crossed the CANCEL there, comes back through relay_resp.  One that
+ * waits to be sent again after 491 goes no further: 487 at once.  One
+ * answered already is not ours to cancel: the core's 200 does. */
+bool relay_cancel(struct call *c, int leg, const struct sip_msg *cancel, struct tsx *st)
+{
+	struct relay *r;
+	struct tsx *ct;
+
+	for (r = c->relays; r; r = r->next) {
+		if (r->from == leg && r->st && r->req->method == SIP_METHOD_INVITE &&
+		    r->req->cseq.num == cancel->cseq.num &&
+		    pl_eq(&r->req->via.branch, &cancel->via.branch))
+			break;
+	}
+	if (!r)
+		return false;
+	call_respond(c, leg, st, cancel, 200, NULL, NULL, false, NULL, NULL, NULL);
+	log_info(c->id, "CANCEL of a re-INVITE from leg %s", leg == LEG_A ? "A" : "B");
+	if (r->ct) {
+		if (tsx_client_cancel(r->ct, &ct, call_ignore_resp_h, NULL) == 0)
+			tsx_detach(ct);
+		return true;
+	}
+	relay_answer(r, 487, NULL, NULL, false, NULL, NULL);
+	relay_free(r);
+	return true;
+}
+
 /* at the end of a call: what is still unanswered gets 487 (RFC 3261
  * 15.1.2), a re-INVITE waiting to be sent again after 491 included */
 void relay_abort_all(struct call *c)

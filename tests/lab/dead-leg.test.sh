@@ -3,7 +3,8 @@
 # that the other side answers with 481, or that times out there (408),
 # is answered so on the requesting leg, which then gets our BYE; the dead
 # leg gets no BYE, since its dialog is over.  And a BYE that crosses a
-# re-INVITE: the pending re-INVITE gets 487 on both legs.  Every call must succeed,
+# re-INVITE: the pending re-INVITE gets 487 on both legs; and a CANCEL of
+# a pending re-INVITE, which crosses to the other leg.  Every call must succeed,
 # the log must give the reason, the CDRs must say the B2BUA ended the call,
 # and the leak check must find nothing.
 set -eu
@@ -32,9 +33,13 @@ done
 # re-INVITE on the caller's leg; on the callee's leg the re-INVITE's 487
 # is acknowledged (RFC 3261 15.1.2)
 lab_pair uac-bye-reinvite.xml uas-bye-reinvite.xml 5 10 $P 127.0.0.1 $C || rc=1
+# a CANCEL of a pending re-INVITE (RFC 3261 9.2): 200 to the CANCEL, the
+# re-INVITE cancelled on the other leg and its 487 carried back; the call
+# stays up until the caller's BYE
+lab_pair uac-cancel-reinvite.xml uas-cancel-reinvite.xml 5 10 $C 127.0.0.2 $P || rc=1
 lab_leakcheck || rc=1
 lab_stop || rc=1
 python3 "$TESTS_DIR/lab/cdrcheck.py" "$LAB_DIR/policy.db" --traces "$LAB_DIR" \
-    total:15 status=200:15 hangup_by=b2bua:10 hangup_by=caller:5 || rc=1
+    total:20 status=200:20 hangup_by=b2bua:10 hangup_by=caller:10 || rc=1
 [ $rc -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $rc

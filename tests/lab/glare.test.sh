@@ -5,7 +5,8 @@
 # while the caller's re-INVITE stays pending and then gets the 200.  The
 # callee's own re-INVITE in the meantime gets 491 from the B2BUA.  A glare
 # that does not clear ends, after two retries, with the 491 passed back; a
-# call that ends while the retry waits answers the re-INVITE 487.
+# call that ends while the retry waits answers the re-INVITE 487, and so
+# does a CANCEL of the re-INVITE then (and the retry never goes).
 # The callee's re-INVITE that gets 491 from the caller is sent again on
 # leg A 0 to 2 s later.  The leak check runs over every trace.
 set -eu
@@ -18,6 +19,7 @@ lab_pair uac-glare.xml uas-glare.xml 5 10 127.0.0.11 127.0.0.1 127.0.0.21 || rc=
 python3 "$TESTS_DIR/lab/tracecheck.py" glare "$LAB_DIR"/run-$LAB_RUN/uas/*_messages.log 2.1 4.3 || rc=1
 lab_pair uac-glare-refused.xml uas-glare-busy.xml 3 10 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
 lab_pair uac-glare-ended.xml uas-glare-bye.xml 3 10 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
+lab_pair uac-glare-cancel.xml uas-glare-cancel.xml 3 10 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
 lab_pair uac-glare-491.xml uas-sdp-reinvite.xml 5 10 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
 python3 "$TESTS_DIR/lab/tracecheck.py" glare "$LAB_DIR"/run-$LAB_RUN/uac/*_messages.log 0 2.3 || rc=1
 lab_leakcheck || rc=1
