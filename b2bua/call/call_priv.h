@@ -203,6 +203,9 @@ int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offe
  * (488 an offer that adds streams or changes SRTP, 500) */
 int call_media_answer_here(struct call *c, int from, const struct pl *body,
 			   char **outp, size_t *lenp);
+/* an offer inside the dialog failed (a final response of 300 or more, a
+ * CANCEL): the relay goes back to the last negotiated state */
+void call_media_rollback(struct call *c);
 void call_media_free(struct call *c);
 void call_media_links_free(struct call_mgr *m);
 /* hands the call's CDR to the media link (submitted with the streams'

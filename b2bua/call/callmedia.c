@@ -59,8 +59,18 @@ struct cm_srtp {
 	bool heard[2];		/* an SDP from that leg set its media up */
 };
 
+/* the relay's state before an offer inside the dialog, put back when the
+ * offer fails (RFC 3264 8: the session stays as it was) */
+struct cm_undo {
+	unsigned n;
+	bool mux_offered[MEDIA_MAX_STREAMS][2];
+	struct cm_srtp srtp[MEDIA_MAX_STREAMS];
+	struct media_stream_cfg cfg[MEDIA_MAX_STREAMS];
+};
+
 struct call_media {
 	struct media_call *mc;
+	struct cm_undo *undo;			/* while an offer is outstanding */
 	enum call_media_mode mode[2];
 	char *codec_buf[2];			/* the lists below point into these */
 	const char *codecs[2][16];
@@ -211,6 +221,7 @@ void call_media_free(struct call *c)
 
 	if (!cm)
 		return;
+	free(cm->undo);
 	/* the link goes with the engine's last event for this call */
 	cm->link->call = NULL;
 	media_call_free(cm->mc);
@@ -362,6 +373,20 @@ int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offe
 		/* RFC 3264 6: an answer has the offer's m-lines, no more */
 		media_sdp_free(sdp);
 		return 488;
+	}
+	if (is_offer && c->state != CALL_ROUTING && !cm->undo) {
+		/* a new offer in the dialog: what to go back to if it fails
+		 * (a retry after 491 keeps the first snapshot) */
+		cm->undo = malloc(sizeof(*cm->undo));
+		if (cm->undo) {
+			cm->undo->n = cm->n;
+			memcpy(cm->undo->mux_offered, cm->mux_offered, sizeof(cm->mux_offered));
+			memcpy(cm->undo->srtp, cm->srtp, sizeof(cm->srtp));
+			memcpy(cm->undo->cfg, cm->cfg, sizeof(cm->cfg));
+		}
+	} else if (!is_offer) {
+		free(cm->undo);	/* answered: the offer stands */
+		cm->undo = NULL;
 	}
 	memset(&leg, 0, sizeof(leg));
 	leg.addr = zto->media_ip;
@@ -525,4 +550,26 @@ int call_media_answer_here(struct call *c, int from, const struct pl *body,
 		status = 500;
 	media_sdp_free(sdp);
 	return status;
+}
+
+void call_media_rollback(struct call *c)
+{
+	struct call_media *cm = c->media;
+	struct cm_undo *u = cm ? cm->undo : NULL;
+
+	if (!u)
+		return;
+	/* streams the failed offer added keep their ports, unused, until
+	 * the call ends; the others get their old sides back at once */
+	cm->n = u->n;
+	memcpy(cm->mux_offered, u->mux_offered, sizeof(cm->mux_offered));
+	memcpy(cm->srtp, u->srtp, sizeof(cm->srtp));
+	for (unsigned i = 0; i < u->n; i++) {
+		cm->cfg[i] = u->cfg[i];
+		if (cm->added[i] && media_call_stream_update(cm->mc, cm->idx[i], &cm->cfg[i]))
+			log_warn(c->id, "relay update of stream %u failed", i);
+	}
+	free(u);
+	cm->undo = NULL;
+	log_info(c->id, "offer refused: the media stays as it was negotiated");
 }

@@ -47,6 +47,12 @@ static void relay_free(struct relay *r)
 	free(r);
 }
 
+static bool offers(const struct sip_msg *req)
+{
+	return (req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE) &&
+	       topo_has_sdp(req);
+}
+
 /* answers the request on its own leg; a final answer ends the relay */
 static void relay_answer(struct relay *r, uint16_t code, const char *reason,
 			 const struct sip_msg *resp, bool contact, const struct pl *ctype,
@@ -56,6 +62,9 @@ static void relay_answer(struct relay *r, uint16_t code, const char *reason,
 
 	if (!r->st)
 		return;
+	/* RFC 3264 8: an offer that fails leaves the session as it was */
+	if (code >= 300 && offers(r->req))
+		call_media_rollback(c);
 	call_respond(c, r->from, r->st, r->req, code, reason, resp, contact, ctype, body, NULL);
 	if (code >= 200)
 		r->st = NULL;
@@ -432,6 +441,8 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 	if (err) {
 		r->req = NULL;	/* not kept: the caller frees it */
 		free(r);
+		if (offers(req))
+			call_media_rollback(c);
 		answer_here(c, leg, st, req, (uint16_t)err, why);
 		return;
 	}

@@ -3,7 +3,8 @@
 # and the carrier, each seeing only the B2BUA's address and ports, every
 # packet arriving intact; then with the carrier's trunk requiring SRTP
 # while the pbx speaks plain RTP, what each side receives decrypts (or
-# reads) correctly, with no authentication failure, and plain RTP the
+# reads) correctly, with no authentication failure (a move the callee
+# refuses leaves the media where it was), and plain RTP the
 # SRTP side sends before its answer is dropped; and when the media
 # stops (a 2 s media timeout in this lab), the B2BUA ends the call with BYE
 # on both legs and says why in its CDR.
@@ -51,6 +52,14 @@ moved() { # FILE MIN WHAT
 }
 moved "$LAB_DIR/rtp-move/callee.txt" 85 "move: the carrier kept receiving across the move"
 moved "$LAB_DIR/rtp-move/caller2.txt" 30 "move: the caller's new port receives"
+# a move the callee refuses (488): the session stays as it was (RFC
+# 3264 8), so the relay goes on sending to the caller's old port
+mkdir -p "$LAB_DIR/rtp-refused"
+LAB_SIPP_ARGS="-key rtpeer $B2BUA_BIN/rtpeer -key rtp_dir $LAB_DIR/rtp-refused" \
+    lab_pair uac-rtp-refused.xml uas-rtp-refused.xml 1 1 127.0.0.11 127.0.0.1 127.0.0.21 || rc=1
+sleep 1
+moved "$LAB_DIR/rtp-refused/caller.txt" 130 "refused move: the caller's port kept receiving"
+moved "$LAB_DIR/rtp-refused/callee.txt" 130 "refused move: the carrier kept receiving"
 # silence after one second: the call ends by the media timeout
 mkdir -p "$LAB_DIR/rtp-timeout"
 LAB_SIPP_ARGS="-key rtpeer $B2BUA_BIN/rtpeer -key rtp_dir $LAB_DIR/rtp-timeout" \
@@ -67,7 +76,7 @@ run srtp uas-rtp-srtp.xml
 # offered SRTP and has no key of the callee's yet, drops all 20 packets
 run srtp-early uas-rtp-srtp-early.xml
 n=0
-while [ "$(grep -c 'stream 0: leg B sent' "$LAB_DIR/b2bua.log")" -lt 5 ] && [ $n -lt 50 ]; do
+while [ "$(grep -c 'stream 0: leg B sent' "$LAB_DIR/b2bua.log")" -lt 6 ] && [ $n -lt 50 ]; do
     sleep 0.1; n=$((n + 1))
 done
 l=$(grep 'stream 0: leg B sent' "$LAB_DIR/b2bua.log" | tail -1)
@@ -78,7 +87,7 @@ case "$l" in
 esac
 lab_leakcheck || rc=1
 lab_stop || rc=1
-python3 "$TESTS_DIR/lab/cdrcheck.py" "$LAB_DIR/policy.db" total:5 "reason=media timeout:1" \
+python3 "$TESTS_DIR/lab/cdrcheck.py" "$LAB_DIR/policy.db" total:6 "reason=media timeout:1" \
     hangup_by=b2bua:1 || rc=1
 [ $rc -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $rc
