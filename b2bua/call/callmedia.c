@@ -261,6 +261,12 @@ static void side_from_sdp(struct media_side *side, const struct media_sdp *sdp,
 	side->srtp = false;
 }
 
+/* a=crypto lines from leg `from` count unless its trunk is RTP only */
+static bool crypto_counts(const struct call_media *cm, int from, const struct media_sdp_stream *st)
+{
+	return st->ncrypto && cm->mode[from] != CALL_MEDIA_RTP_ONLY;
+}
+
 /* SRTP per leg for stream i, from the SDP that came from leg `from`: what
  * that side encrypts with, and whether the SDP we write for the other leg
  * (`ls`) is SRTP, with our key.  returns 0 or 488. */
@@ -276,7 +282,7 @@ static int srtp_sides(struct call *c, struct call_media *cm, unsigned i, int fro
 
 	k->heard[from] = true;
 	/* what the sending leg encrypts with */
-	if (st->ncrypto && cm->mode[from] != CALL_MEDIA_RTP_ONLY) {
+	if (crypto_counts(cm, from, st)) {
 		if (media_crypto_choose(st, NULL, &idx, &theirs)) {
 			log_info(c->id, "stream %u: no usable a=crypto from leg %s", i, from ? "B" : "A");
 			return 488;
@@ -515,8 +521,7 @@ int call_media_answer_here(struct call *c, int from, const struct pl *body,
 			leg.streams[i].port = 0;
 			continue;
 		}
-		/* as srtp_sides: a=crypto counts unless the trunk is RTP only */
-		if (k->on[from] != (st->ncrypto > 0 && cm->mode[from] != CALL_MEDIA_RTP_ONLY)) {
+		if (k->on[from] != crypto_counts(cm, from, st)) {
 			status = 488;
 			break;
 		}

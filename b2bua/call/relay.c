@@ -212,9 +212,8 @@ static int relay_send(struct relay *r, const char **why)
 	struct pl ctype = req->ctype, body = req->body;
 	bool with_body = req->body.l > 0 && req->method != SIP_METHOD_REFER;
 	if (topo_has_sdp(req)) {
-		int mst = 488;
-		if (req->method == SIP_METHOD_INVITE || req->method == SIP_METHOD_UPDATE)
-			mst = call_media_sdp(c, r->from, &req->body, true, &sdp, &sdp_len);
+		int mst = offers(req) ? call_media_sdp(c, r->from, &req->body, true, &sdp, &sdp_len)
+				      : 488;
 		if (mst) {
 			mbuf_unref(extra);
 			return mst;
