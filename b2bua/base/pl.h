@@ -48,4 +48,18 @@ struct pl pl_trim(struct pl v);
 /* copies into dst (NUL-terminated, truncated to size) for logging/config */
 size_t pl_strcpy(const struct pl *v, char *dst, size_t size);
 
+/* copies the C string src into dst, NUL-terminated and truncated to size
+ * (snprintf's "%s" without the formatting machinery, for hot paths) */
+static inline void str_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (!size)
+		return;
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 #endif

@@ -255,25 +255,25 @@ static void cdr_make(struct call *c)
 
 	if (!c->mgr->env.cdr || !(cdr = calloc(1, sizeof(*cdr))))
 		return;
-	snprintf(cdr->call_id, sizeof(cdr->call_id), "%s", c->id);
+	str_copy(cdr->call_id, sizeof(cdr->call_id), c->id);
 	cdr->attempt = c->attempts ? c->attempts : 1;
-	snprintf(cdr->leg_a, sizeof(cdr->leg_a), "%s", c->leg[LEG_A].ltag ? c->leg[LEG_A].ltag : "");
+	str_copy(cdr->leg_a, sizeof(cdr->leg_a), c->leg[LEG_A].ltag ? c->leg[LEG_A].ltag : "");
 	snprintf(cdr->leg_b, sizeof(cdr->leg_b), "%s",
 		 c->leg[LEG_B].callid ? c->leg[LEG_B].callid : "");
 	call_route_keep(c);
-	snprintf(cdr->from_trunk, sizeof(cdr->from_trunk), "%s", c->trunk_in);
-	snprintf(cdr->to_trunk, sizeof(cdr->to_trunk), "%s", c->trunk_out);
+	str_copy(cdr->from_trunk, sizeof(cdr->from_trunk), c->trunk_in);
+	str_copy(cdr->to_trunk, sizeof(cdr->to_trunk), c->trunk_out);
 	cdr->route_id = c->route_id;
-	snprintf(cdr->failover, sizeof(cdr->failover), "%s", c->failover);
+	str_copy(cdr->failover, sizeof(cdr->failover), c->failover);
 	if (u) {
-		snprintf(cdr->ruri_user, sizeof(cdr->ruri_user), "%s", u);
+		str_copy(cdr->ruri_user, sizeof(cdr->ruri_user), u);
 		u += strlen(u) + 1;
-		snprintf(cdr->from_user, sizeof(cdr->from_user), "%s", u);
+		str_copy(cdr->from_user, sizeof(cdr->from_user), u);
 		u += strlen(u) + 1;
-		snprintf(cdr->to_user, sizeof(cdr->to_user), "%s", u);
+		str_copy(cdr->to_user, sizeof(cdr->to_user), u);
 	}
 	cdr->status = c->final_status;
-	snprintf(cdr->reason, sizeof(cdr->reason), "%s", c->final_reason);
+	str_copy(cdr->reason, sizeof(cdr->reason), c->final_reason);
 	cdr->setup_time = c->setup_time;
 	cdr->answer_time = c->answer_time;
 	cdr->end_time = wall_now();
@@ -709,7 +709,7 @@ static bool redirect_follow(struct call *c, const struct sip_msg *resp)
 	c->redirects++;
 	d.listener = c->route->out_listener;
 	c->route->dest = d;
-	snprintf(c->route->ruri, sizeof(c->route->ruri), "%s", uri);
+	str_copy(c->route->ruri, sizeof(c->route->ruri), uri);
 	log_info(c->id, "leg B redirected (%u) to %s", resp->scode, uri);
 	char why[56];
 	snprintf(why, sizeof(why), "%u redirect", resp->scode);

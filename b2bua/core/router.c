@@ -289,8 +289,8 @@ static int fill_attempt(struct router *r, struct route_hold *h, unsigned ai, uns
 
 	memset(out, 0, sizeof(*out));
 	out->handle = handle;
-	snprintf(out->trunk_in, sizeof(out->trunk_in), "%s", h->in->name);
-	snprintf(out->trunk_out, sizeof(out->trunk_out), "%s", at->trunk->name);
+	str_copy(out->trunk_in, sizeof(out->trunk_in), h->in->name);
+	str_copy(out->trunk_out, sizeof(out->trunk_out), at->trunk->name);
 	if (h->out != at->trunk || !h->out_taken) {
 		if (h->out_taken)
 			policy_limit_release(r->limiter, h->out, POLICY_DIR_OUT);
@@ -383,7 +383,7 @@ int router_route(const struct sip_msg *inv, unsigned in_listener, struct call_ro
 	in = policy_trunk_match(r->snap, &inv->src, (enum policy_transport)inv->rx_tp);
 	if (!in)
 		return refuse(out, 403, "Source Matches No Trunk");
-	snprintf(out->trunk_in, sizeof(out->trunk_in), "%s", in->name);
+	str_copy(out->trunk_in, sizeof(out->trunk_in), in->name);
 	if (!in_lc || strcmp(in_lc->zone, in->zone) != 0)
 		return refuse(out, 403, "Trunk %s Is Not On This Zone", in->name);
 

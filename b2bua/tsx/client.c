@@ -27,43 +27,71 @@ void tsx_client_fail(struct tsx *t, int err)
 	tsx_client_pass_up(t, NULL, err);
 }
 
+/* The key of a request the core built: its method and the branch of its
+ * top Via.  A full parse of our own message would cost more than the rest
+ * of starting the transaction, so this reads just the request line and the
+ * first Via line; it still checks what it reads (a malformed or foreign
+ * message is refused, never guessed at).  Our builders write one Via value
+ * on one line, never folded. */
+static int own_key(const struct mbuf *req, struct tsx_key *key, struct sip_via *via)
+{
+	const char *p = (const char *)req->data, *end = p + req->len, *sp, *eol;
+	struct pl line, name, val, first;
+	size_t pos = 0;
+	int err = 0;
+
+	eol = memchr(p, '\n', req->len);
+	sp = memchr(p, ' ', req->len);
+	if (!eol || !sp || sp == p || sp > eol || eol == p || eol[-1] != '\r')
+		return EINVAL;
+	line = pl_make(p, (size_t)(eol - 1 - p));
+	if (line.l < 8 || memcmp(line.p + line.l - 8, " SIP/2.0", 8))
+		return EINVAL;	/* a response, or no request line at all */
+	key->method_name = pl_make(p, (size_t)(sp - p));
+	key->method = sip_method_lookup(&key->method_name);
+	for (p = eol + 1; p < end && *p != '\r'; p = eol + 1) {
+		const char *colon;
+
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol || eol[-1] != '\r')
+			return EINVAL;
+		colon = memchr(p, ':', (size_t)(eol - p));
+		if (!colon)
+			return EINVAL;
+		name = pl_trim(pl_make(p, (size_t)(colon - p)));
+		if (!pl_casecmp_str(&name, "Via") && !pl_casecmp_str(&name, "v"))
+			continue;
+		val = pl_trim(pl_make(colon + 1, (size_t)(eol - 1 - (colon + 1))));
+		if (!sip_value_next(&val, &pos, &first, &err) || sip_via_decode(via, &first))
+			return EINVAL;
+		key->branch = via->branch;
+		return 0;
+	}
+	return EINVAL;
+}
+
 static int client_create(struct tsx **tp, struct tsx_layer *l, struct mbuf *req,
 			 const struct tp_dest *dst, enum sip_method expect)
 {
-	struct sip_msg *msg = NULL;
-	struct tsx_key key;
+	struct tsx_key key = {0};
+	struct sip_via via;
 	struct tsx *t;
 	int err;
 
-	err = sip_msg_parse(&msg, req, 0, req->len, SIP_PARSE_DGRAM, NULL);
+	if (own_key(req, &key, &via) || key.method == SIP_METHOD_ACK ||
+	    (expect != SIP_METHOD_UNKNOWN && key.method != expect) ||
+	    !tsx_is_cookie_branch(&key.branch))
+		return EINVAL;
+	if (tsx_find_client(l, &key.branch, key.method, &key.method_name))
+		return EEXIST;	/* a caller reusing a branch would steal another's responses */
+	err = tsx_alloc(&t, l, key.method == SIP_METHOD_INVITE ? TSX_ICT : TSX_NICT, &key, false,
+			dst);
 	if (err)
-		return err == ENOMEM ? ENOMEM : EINVAL;
-	if (!msg->req || msg->method == SIP_METHOD_ACK ||
-	    (expect != SIP_METHOD_UNKNOWN && msg->method != expect) ||
-	    !tsx_is_cookie_branch(&msg->via.branch)) {
-		err = EINVAL;
-		goto out;
-	}
-	key = (struct tsx_key){
-		.branch = msg->via.branch,
-		.method = msg->method,
-		.method_name = msg->method_pl,
-	};
-	if (tsx_match_client(l, msg)) {
-		/* a caller reusing a branch would steal another's responses */
-		err = EEXIST;
-		goto out;
-	}
-	err = tsx_alloc(&t, l, msg->method == SIP_METHOD_INVITE ? TSX_ICT : TSX_NICT, &key,
-			false, dst);
-	if (err)
-		goto out;
+		return err;
 	t->req = mbuf_ref(req);
 	tsx_link(t);
 	*tp = t;
-out:
-	sip_msg_free(msg);
-	return err;
+	return 0;
 }
 
 /* The first send; on failure the transaction disappears with no callback. */

@@ -217,17 +217,21 @@ struct tsx *tsx_match_server(struct tsx_layer *l, const struct sip_msg *req, boo
 	return NULL;
 }
 
-struct tsx *tsx_match_client(struct tsx_layer *l, const struct sip_msg *resp)
+struct tsx *tsx_find_client(struct tsx_layer *l, const struct pl *branch, enum sip_method method,
+			    const struct pl *method_name)
 {
-	const struct pl *branch = &resp->via.branch;
 	struct tsx *t;
 
 	if (!branch->l)
 		return NULL;
 	for (t = l->cli.b[bucket(l, &l->cli, branch)]; t; t = t->hnext) {
-		if (tsx_method_eq(&t->key, resp->cseq.method, &resp->cseq.method_pl) &&
-		    pl_eq(&t->key.branch, branch))
+		if (tsx_method_eq(&t->key, method, method_name) && pl_eq(&t->key.branch, branch))
 			return t;
 	}
 	return NULL;
+}
+
+struct tsx *tsx_match_client(struct tsx_layer *l, const struct sip_msg *resp)
+{
+	return tsx_find_client(l, &resp->via.branch, resp->cseq.method, &resp->cseq.method_pl);
 }

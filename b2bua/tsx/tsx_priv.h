@@ -134,6 +134,9 @@ void tsx_unlink(struct tsx *t);
 int tsx_key_from_req(struct tsx_key *key, const struct sip_msg *req, bool *rfc2543);
 struct tsx *tsx_match_server(struct tsx_layer *l, const struct sip_msg *req, bool as_invite);
 struct tsx *tsx_match_client(struct tsx_layer *l, const struct sip_msg *resp);
+/* the client transaction with this branch and method, if any */
+struct tsx *tsx_find_client(struct tsx_layer *l, const struct pl *branch, enum sip_method method,
+			    const struct pl *method_name);
 bool tsx_method_eq(const struct tsx_key *k, enum sip_method m, const struct pl *name);
 
 /* ict.c, nict.c: client state machines */

@@ -286,6 +286,69 @@ START_TEST(client_start_rejects_ack_and_branch_without_cookie)
 }
 END_TEST
 
+/* the key is read from the request line and the first Via line only:
+ * what it cannot read for certain is refused, never guessed */
+START_TEST(client_start_reads_the_key_of_its_own_request)
+{
+	static const char *const bad[] = {
+		/* a response */
+		"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.2;branch=z9hG4bKr1\r\n\r\n",
+		/* no Via at all */
+		"OPTIONS sip:b@127.0.0.21 SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n",
+		/* a line without a colon before the Via */
+		"OPTIONS sip:b@127.0.0.21 SIP/2.0\r\nGarbage\r\nVia: SIP/2.0/UDP 127.0.0.2;branch=z9hG4bKg\r\n\r\n",
+		/* bare LF line ends */
+		"OPTIONS sip:b@127.0.0.21 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.2;branch=z9hG4bKlf\n\n",
+		/* a Via that does not decode */
+		"OPTIONS sip:b@127.0.0.21 SIP/2.0\r\nVia: nonsense\r\n\r\n",
+		/* cut off in the headers */
+		"OPTIONS sip:b@127.0.0.21 SIP/2.0\r\nMax-Forwards: 70",
+	};
+	static const char compact[] =
+		"MESSAGE sip:b@127.0.0.21 SIP/2.0\r\n"
+		"Max-Forwards: 70\r\n"
+		"v : SIP/2.0/UDP 127.0.0.2:5060;branch=z9hG4bKcompact, SIP/2.0/UDP 127.0.0.9;branch=z9hG4bKsecond\r\n"
+		"CSeq: 3 MESSAGE\r\n"
+		"Content-Length: 0\r\n\r\n";
+	struct tp_dest d = dest(SIP_TP_UDP);
+	struct tsx *t = NULL;
+	struct mbuf *mb;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mb = test_mbuf(bad[i]);
+		ck_assert_msg(tsx_client_start(&t, F.l, mb, &d, on_resp, NULL) == EINVAL, "case %zu", i);
+		mbuf_unref(mb);
+	}
+	ck_assert_ptr_null(t);
+	ck_assert_uint_eq(F.nsent, 0);
+
+	t = start(compact, SIP_TP_UDP);
+	/* the first value of the first Via is the key; a second start with the
+	 * same branch and method is refused */
+	deliver(parse_fmt("SIP/2.0 200 OK\r\n"
+			  "Via: SIP/2.0/UDP 127.0.0.2:5060;branch=z9hG4bKcompact\r\n"
+			  "From: <sip:a@127.0.0.2>;tag=f\r\nTo: <sip:b@127.0.0.21>;tag=t\r\n"
+			  "Call-ID: c\r\nCSeq: 3 MESSAGE\r\nContent-Length: 0\r\n\r\n"),
+		0);
+	ck_assert_uint_eq(F.nev, 1);
+	ck_assert_ptr_eq(F.ev[0].t, t);
+	ck_assert_int_eq(F.ev[0].scode, 200);
+}
+END_TEST
+
+START_TEST(client_start_refuses_a_branch_in_use)
+{
+	struct tp_dest d = dest(SIP_TP_UDP);
+	struct mbuf *mb = test_mbuf(options_req);
+	struct tsx *t = start(options_req, SIP_TP_UDP), *t2 = NULL;
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(tsx_client_start(&t2, F.l, mb, &d, on_resp, NULL), EEXIST);
+	ck_assert_ptr_null(t2);
+	mbuf_unref(mb);
+}
+END_TEST
+
 START_TEST(nict_retransmits_doubling_up_to_t2_then_timer_f)
 {
 	struct tsx *t = start(options_req, SIP_TP_UDP);
@@ -475,6 +538,8 @@ static Suite *tsx_client_suite(void)
 	tcase_add_test(tc, ict_send_error_on_retransmission_goes_up_as_err);
 	tcase_add_test(tc, client_first_send_error_returns_it_and_leaves_nothing);
 	tcase_add_test(tc, client_start_rejects_ack_and_branch_without_cookie);
+	tcase_add_test(tc, client_start_reads_the_key_of_its_own_request);
+	tcase_add_test(tc, client_start_refuses_a_branch_in_use);
 	tcase_add_test(tc, nict_retransmits_doubling_up_to_t2_then_timer_f);
 	tcase_add_test(tc, nict_provisional_moves_retransmissions_to_t2);
 	tcase_add_test(tc, nict_tcp_final_terminates_at_once);
