@@ -38,6 +38,8 @@ void mbw_put(struct mbw *w, const void *p, size_t len);
 void mbw_puts(struct mbw *w, const char *s);
 void mbw_putc(struct mbw *w, char c);
 void mbw_u32(struct mbw *w, uint32_t v);
+/* a string literal, its length known at compile time */
+#define mbw_lit(w, lit) mbw_put((w), "" lit, sizeof(lit) - 1)
 __attribute__((format(printf, 2, 3)))
 void mbw_printf(struct mbw *w, const char *fmt, ...);
 /* current length, for back-patching (e.g. Content-Length) */

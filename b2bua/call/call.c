@@ -478,14 +478,20 @@ int call_respond(struct call *c, int leg, struct tsx *st, const struct sip_msg *
 	err = mbw_init(&w, 256);
 	if (err)
 		return err;
-	if (contact)
-		mbw_printf(&w, "Contact: %s\r\n", c->leg[leg].contact);
+	if (contact) {
+		mbw_lit(&w, "Contact: ");
+		mbw_puts(&w, c->leg[leg].contact);
+		mbw_lit(&w, "\r\n");
+	}
 	if (extra_hdrs)
 		mbw_puts(&w, extra_hdrs);
 	if (from_peer)
 		topo_copy_headers(&w, from_peer);
-	if (c->mgr->env.user_agent)
-		mbw_printf(&w, "Server: %s\r\n", c->mgr->env.user_agent);
+	if (c->mgr->env.user_agent) {
+		mbw_lit(&w, "Server: ");
+		mbw_puts(&w, c->mgr->env.user_agent);
+		mbw_lit(&w, "\r\n");
+	}
 	err = mbw_finish(&w, &hdrs);
 	if (err)
 		return err;

@@ -320,27 +320,51 @@ int dlg_build_request(struct mbuf **mbp, struct dlg *d, enum sip_method method, 
 	err = rand_token(rnd, 20);
 	if (err)
 		return err;
-	snprintf(branch_out, branch_size, "z9hG4bK%s", rnd);
+	if (branch_size < sizeof("z9hG4bK") + 20)
+		return EINVAL;
+	memcpy(branch_out, "z9hG4bK", 7);
+	memcpy(branch_out + 7, rnd, 21);
 	if (!cseq)
 		cseq = ++d->lcseq;
 	err = mbw_init(&w, 768 + (body ? body->l : 0));
 	if (err)
 		return err;
-	mbw_printf(&w, "%s %s SIP/2.0\r\n", name, d->target);
-	mbw_printf(&w, "Via: SIP/2.0/%s %s:%u;branch=%s;rport\r\n",
-		   sip_transport_name((enum sip_transport)d->dest.tp), d->via_host, d->via_port, branch_out);
-	mbw_puts(&w, "Max-Forwards: 70\r\n");
-	mbw_printf(&w, "From: %s;tag=%s\r\n", d->luri, d->ltag);
-	if (d->rtag && d->rtag[0])
-		mbw_printf(&w, "To: %s;tag=%s\r\n", d->ruri, d->rtag);
-	else
-		mbw_printf(&w, "To: %s\r\n", d->ruri);
-	mbw_printf(&w, "Call-ID: %s\r\n", d->callid);
-	mbw_printf(&w, "CSeq: %u %s\r\n", cseq, name);
+	/* written piece by piece: a request per message sent, no formatting */
+	mbw_puts(&w, name);
+	mbw_putc(&w, ' ');
+	mbw_puts(&w, d->target);
+	mbw_lit(&w, " SIP/2.0\r\nVia: SIP/2.0/");
+	mbw_puts(&w, sip_transport_name((enum sip_transport)d->dest.tp));
+	mbw_putc(&w, ' ');
+	mbw_puts(&w, d->via_host);
+	mbw_putc(&w, ':');
+	mbw_u32(&w, d->via_port);
+	mbw_lit(&w, ";branch=");
+	mbw_puts(&w, branch_out);
+	mbw_lit(&w, ";rport\r\nMax-Forwards: 70\r\nFrom: ");
+	mbw_puts(&w, d->luri);
+	mbw_lit(&w, ";tag=");
+	mbw_puts(&w, d->ltag);
+	mbw_lit(&w, "\r\nTo: ");
+	mbw_puts(&w, d->ruri);
+	if (d->rtag && d->rtag[0]) {
+		mbw_lit(&w, ";tag=");
+		mbw_puts(&w, d->rtag);
+	}
+	mbw_lit(&w, "\r\nCall-ID: ");
+	mbw_puts(&w, d->callid);
+	mbw_lit(&w, "\r\nCSeq: ");
+	mbw_u32(&w, cseq);
+	mbw_putc(&w, ' ');
+	mbw_puts(&w, name);
+	mbw_lit(&w, "\r\n");
 	if (d->routes)
 		mbw_puts(&w, d->routes);
-	if (with_contact)
-		mbw_printf(&w, "Contact: %s\r\n", d->contact);
+	if (with_contact) {
+		mbw_lit(&w, "Contact: ");
+		mbw_puts(&w, d->contact);
+		mbw_lit(&w, "\r\n");
+	}
 	if (extra)
 		mbw_puts(&w, extra);
 	sip_build_body(&w, ctype, body);
