@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "core/config.h"
 #include "core/sipcore.h"
+#include "sip/sip.h"
 
 /* seconds a due timer may wait for the loop to wake for something else */
 static const double timer_slack = 0.05;
@@ -140,6 +141,7 @@ int main(int argc, char **argv)
 	ev_signal_stop(loop, &sigterm);
 	ev_signal_stop(loop, &sigint);
 	sipcore_free(sc);
+	sip_msg_cache_flush();
 	config_free(cfg);
 	ev_loop_destroy(loop);
 	log_notice(NULL, "b2bua stopped");

@@ -260,6 +260,8 @@ enum {
 int sip_msg_parse(struct sip_msg **msgp, struct mbuf *mb, size_t off, size_t len,
 		  unsigned flags, struct sip_parse_err *errp);
 void sip_msg_free(struct sip_msg *msg);
+/* frees the messages this thread keeps for reuse (before it ends) */
+void sip_msg_cache_flush(void);
 
 /* header access */
 const struct sip_hdr *sip_msg_hdr(const struct sip_msg *msg, enum sip_hdr_id id);
