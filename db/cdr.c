@@ -112,11 +112,10 @@ static int insert_row(struct db_cdr_writer *w, const struct db_cdr *c, const cha
 	*whatp = "cdr stream insert";
 	for (unsigned i = 0; i < c->n_streams && i < DB_CDR_STREAMS_MAX; i++) {
 		const struct db_cdr_stream *s = &c->streams[i];
-		char leg[2] = { s->leg == 'b' ? 'b' : 'a', 0 };
 
 		sqlite3_bind_int64(ins_st, 1, id);
 		sqlite3_bind_int(ins_st, 2, (int)s->idx);
-		sqlite3_bind_text(ins_st, 3, leg, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins_st, 3, s->leg == 'b' ? "b" : "a", 1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins_st, 4, (sqlite3_int64)s->packets_in);
 		sqlite3_bind_int64(ins_st, 5, (sqlite3_int64)s->packets_out);
 		sqlite3_bind_int64(ins_st, 6, (sqlite3_int64)s->bytes_in);
