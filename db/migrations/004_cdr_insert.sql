@@ -6,7 +6,9 @@
 --
 -- A CHECK cannot be changed in place: cdr is copied into a new table,
 -- every id kept.  cdr_stream goes aside and comes back around it, since
--- dropping cdr with foreign keys on would delete the streams.
+-- dropping cdr with foreign keys on would delete the streams; it comes
+-- back WITHOUT ROWID, stored in its primary key's b-tree alone instead of
+-- a table and an index that every stream row had to go into.
 
 CREATE TEMP TABLE cdr_stream_v3 AS SELECT * FROM main.cdr_stream;
 DROP TABLE main.cdr_stream;
@@ -51,6 +53,6 @@ CREATE TABLE cdr_stream (
 	lost		INTEGER NOT NULL DEFAULT 0,
 	jitter_ms	REAL NOT NULL DEFAULT 0,
 	PRIMARY KEY (cdr_id, idx, leg)
-);
+) WITHOUT ROWID;
 INSERT INTO cdr_stream SELECT * FROM temp.cdr_stream_v3;
 DROP TABLE temp.cdr_stream_v3;
