@@ -29,7 +29,8 @@ struct db_cdr_writer {
 	char *path;
 	sqlite3 *sql;
 	/* prepared once, on the writer thread, for its whole life */
-	sqlite3_stmt *ins, *ins_st, *sp_begin, *sp_release, *sp_rollback;
+	sqlite3_stmt *ins, *ins_st, *begin, *commit, *rollback;
+	sqlite3_stmt *sp_begin, *sp_release, *sp_rollback;
 	uint64_t rows, batches, failed;
 };
 
@@ -51,13 +52,34 @@ static void bind_time(sqlite3_stmt *st, int i, double t)
 		sqlite3_bind_null(st, i);
 }
 
-static int insert_one(sqlite3 *sql, sqlite3_stmt *ins, sqlite3_stmt *ins_st,
-		      const struct db_cdr *c)
+/* 0 once done, or SQLite's code; the statement is left reset */
+static int step_once(sqlite3_stmt *st)
 {
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : rc;
+}
+
+static void finalize_all(struct db_cdr_writer *w)
+{
+	sqlite3_stmt **all[] = { &w->ins, &w->ins_st, &w->begin, &w->commit, &w->rollback,
+				 &w->sp_begin, &w->sp_release, &w->sp_rollback };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		sqlite3_finalize(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+/* SQLITE_OK, or SQLite's code of the statement that failed (*whatp names
+ * it); both statements are left reset */
+static int insert_row(struct db_cdr_writer *w, const struct db_cdr *c, const char **whatp)
+{
+	sqlite3_stmt *ins = w->ins, *ins_st = w->ins_st;
 	sqlite3_int64 id;
 	int rc;
 
-	sqlite3_reset(ins);
 	bind_text(ins, 1, c->call_id);
 	sqlite3_bind_int(ins, 2, c->attempt ? (int)c->attempt : 1);
 	bind_text(ins, 3, c->leg_a);
@@ -82,37 +104,29 @@ static int insert_one(sqlite3 *sql, sqlite3_stmt *ins, sqlite3_stmt *ins_st,
 	else
 		sqlite3_bind_null(ins, 17);
 	bind_text(ins, 18, (unsigned)c->hangup_by < 4 ? hangup_names[c->hangup_by] : NULL);
-	rc = sqlite3_step(ins);
-	if (rc != SQLITE_DONE)
-		return db_sql_err(sql, rc, "cdr insert");
-	id = sqlite3_last_insert_rowid(sql);
+	*whatp = "cdr insert";
+	rc = step_once(ins);
+	if (rc)
+		return rc;
+	id = sqlite3_last_insert_rowid(w->sql);
+	*whatp = "cdr stream insert";
 	for (unsigned i = 0; i < c->n_streams && i < DB_CDR_STREAMS_MAX; i++) {
 		const struct db_cdr_stream *s = &c->streams[i];
-		char leg[2] = { s->leg == 'b' ? 'b' : 'a', 0 };
 
-		sqlite3_reset(ins_st);
 		sqlite3_bind_int64(ins_st, 1, id);
 		sqlite3_bind_int(ins_st, 2, (int)s->idx);
-		sqlite3_bind_text(ins_st, 3, leg, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins_st, 3, s->leg == 'b' ? "b" : "a", 1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins_st, 4, (sqlite3_int64)s->packets_in);
 		sqlite3_bind_int64(ins_st, 5, (sqlite3_int64)s->packets_out);
 		sqlite3_bind_int64(ins_st, 6, (sqlite3_int64)s->bytes_in);
 		sqlite3_bind_int64(ins_st, 7, (sqlite3_int64)s->bytes_out);
 		sqlite3_bind_int64(ins_st, 8, (sqlite3_int64)s->lost);
 		sqlite3_bind_double(ins_st, 9, s->jitter_ms);
-		rc = sqlite3_step(ins_st);
-		if (rc != SQLITE_DONE)
-			return db_sql_err(sql, rc, "cdr stream insert");
+		rc = step_once(ins_st);
+		if (rc)
+			return rc;
 	}
-	return 0;
-}
-
-static int step_once(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : rc;
+	return SQLITE_OK;
 }
 
 /* the statements every batch uses, prepared on the first one */
@@ -127,64 +141,108 @@ static int prepare_all(struct db_cdr_writer *w)
 	    db_prepare(w->sql, "INSERT INTO cdr_stream (cdr_id, idx, leg, packets_in, "
 		"packets_out, bytes_in, bytes_out, lost, jitter_ms) VALUES (?,?,?,?,?,?,?,?,?)",
 		&w->ins_st) ||
+	    db_prepare(w->sql, "BEGIN IMMEDIATE", &w->begin) ||
+	    db_prepare(w->sql, "COMMIT", &w->commit) ||
+	    db_prepare(w->sql, "ROLLBACK", &w->rollback) ||
 	    db_prepare(w->sql, "SAVEPOINT row", &w->sp_begin) ||
 	    db_prepare(w->sql, "RELEASE row", &w->sp_release) ||
-	    db_prepare(w->sql, "ROLLBACK TO row", &w->sp_rollback))
+	    db_prepare(w->sql, "ROLLBACK TO row", &w->sp_rollback)) {
+		finalize_all(w);
 		return EIO;
+	}
 	return 0;
 }
 
-static void finalize_all(struct db_cdr_writer *w)
+/* ends a transaction that is still open (an error may have ended it) */
+static void rollback(struct db_cdr_writer *w)
 {
-	sqlite3_finalize(w->ins);
-	sqlite3_finalize(w->ins_st);
-	sqlite3_finalize(w->sp_begin);
-	sqlite3_finalize(w->sp_release);
-	sqlite3_finalize(w->sp_rollback);
-	w->ins = w->ins_st = w->sp_begin = w->sp_release = w->sp_rollback = NULL;
+	if (sqlite3_get_autocommit(w->sql) == 0)
+		step_once(w->rollback);
 }
 
-/* one transaction for the whole batch; a row that fails is logged and
- * skipped so that one bad record does not cost the others */
-static void write_batch(struct db_cdr_writer *w, struct cdr_item *list)
+/* Every row of the batch in the open transaction, none on its own: the
+ * common case.  SQLITE_OK, or SQLite's code of the first row that failed,
+ * and then the transaction is rolled back. */
+static int batch_whole(struct db_cdr_writer *w, struct cdr_item *list)
 {
-	uint64_t n = 0, bad = 0;
+	const char *what;
 	int rc;
 
-	rc = sqlite3_exec(w->sql, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	if (rc != SQLITE_OK || prepare_all(w)) {
-		if (rc != SQLITE_OK)
-			db_sql_err(w->sql, rc, "cdr begin");
-		finalize_all(w);
-		for (struct cdr_item *it = list; it; it = it->next)
-			bad++;
-		goto out;
-	}
 	for (struct cdr_item *it = list; it; it = it->next) {
-		if (step_once(w->sp_begin) || insert_one(w->sql, w->ins, w->ins_st, &it->cdr)) {
+		rc = insert_row(w, &it->cdr, &what);
+		if (rc) {
+			rollback(w);
+			return rc;
+		}
+	}
+	return SQLITE_OK;
+}
+
+/* The batch again, each row in a savepoint: a row that fails is logged
+ * and undone alone, the others stay.  Counts the rows written. */
+static uint64_t batch_row_by_row(struct db_cdr_writer *w, struct cdr_item *list)
+{
+	const char *what;
+	uint64_t n = 0;
+	int rc;
+
+	for (struct cdr_item *it = list; it; it = it->next) {
+		rc = step_once(w->sp_begin);
+		if (rc)
+			what = "cdr savepoint";
+		else
+			rc = insert_row(w, &it->cdr, &what);
+		if (rc) {
+			db_sql_err(w->sql, rc, what);
 			log_err(NULL, "cdr: call %s attempt %u status %u not written", it->cdr.call_id,
 				it->cdr.attempt, it->cdr.status);
-			sqlite3_reset(w->ins);
-			sqlite3_reset(w->ins_st);
 			step_once(w->sp_rollback);
-			bad++;
 		} else {
 			n++;
 		}
 		step_once(w->sp_release);
 	}
-	rc = sqlite3_exec(w->sql, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
+	return n;
+}
+
+/* One transaction for the whole batch.  A row that fails is logged and
+ * skipped so that one bad record does not cost the others: a batch with
+ * one is rolled back and written again row by row, which costs a
+ * savepoint per row only then. */
+static void write_batch(struct db_cdr_writer *w, struct cdr_item *list)
+{
+	uint64_t n = 0, all = 0;
+	int rc;
+
+	for (struct cdr_item *it = list; it; it = it->next)
+		all++;
+	if (prepare_all(w))
+		goto out;
+	rc = step_once(w->begin);
+	if (rc) {
+		db_sql_err(w->sql, rc, "cdr begin");
+		goto out;
+	}
+	if (batch_whole(w, list) == SQLITE_OK) {
+		n = all;
+	} else {
+		rc = step_once(w->begin);
+		if (rc) {
+			db_sql_err(w->sql, rc, "cdr begin");
+			goto out;
+		}
+		n = batch_row_by_row(w, list);
+	}
+	rc = step_once(w->commit);
+	if (rc) {
 		db_sql_err(w->sql, rc, "cdr commit");
-		bad += n;
 		n = 0;
 	}
 out:
-	if (sqlite3_get_autocommit(w->sql) == 0)
-		sqlite3_exec(w->sql, "ROLLBACK", NULL, NULL, NULL);
+	rollback(w);
 	pthread_mutex_lock(&w->mtx);
 	w->rows += n;
-	w->failed += bad;
+	w->failed += all - n;
 	w->batches++;
 	pthread_mutex_unlock(&w->mtx);
 }

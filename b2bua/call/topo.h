@@ -18,8 +18,10 @@ struct topo_guard {
 };
 
 void topo_guard_add(struct topo_guard *g, const char *tok);
-/* the first token found in the message (as a whole token: an address
- * "127.0.0.2" does not match inside "127.0.0.21"), or NULL */
+/* the first of the guard's identifiers found in the message (as a whole
+ * token: an address "127.0.0.2" does not match inside "127.0.0.21" but
+ * does in "127.0.0.2:5060"; a token also starts after a %HH escape), or
+ * NULL; one pass over the message for all of them */
 const char *topo_leak(const struct topo_guard *g, const struct mbuf *mb);
 
 /* Copies, from a request or response received on one leg, the end-to-end

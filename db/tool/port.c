@@ -78,7 +78,9 @@ static void csv_field(const char *s)
 
 static int export_csv(struct db *db, const char *table)
 {
-	char *q = sqlite3_mprintf("SELECT * FROM \"%w\" ORDER BY rowid", table);
+	/* cdr_stream is WITHOUT ROWID (migration 4): in the order of its key */
+	const char *order = strcmp(table, "cdr_stream") == 0 ? "cdr_id, idx, leg" : "rowid";
+	char *q = sqlite3_mprintf("SELECT * FROM \"%w\" ORDER BY %s", table, order);
 	sqlite3_stmt *st;
 
 	if (!q || sqlite3_prepare_v2(db->sql, q, -1, &st, NULL) != SQLITE_OK) {

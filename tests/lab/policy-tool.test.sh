@@ -192,7 +192,7 @@ error "$DB exists already" "create names the file"
 LAB="$WORK/lab.db"
 run create --lab "$LAB"
 status 0 "create --lab"
-line "$LAB: schema version 3, with the lab's policy" "create says what it made"
+line "$LAB: schema version 4, with the lab's policy" "create says what it made"
 run check "$LAB"
 status 0 "check the lab"
 line "policy ok: 2 trunks, 2 routes" "the lab: 2 trunks, 2 routes"
@@ -386,6 +386,9 @@ for t in zone trunk trunk_source trunk_target trunk_header number_rule route blo
 done
 run export "$WORK/csv.db" --sql
 same "$WORK/policy.sql" "$WORK/out" "CSV export and import of every table: the same policy"
+run export "$LAB" --csv cdr_stream
+status 0 "export --csv cdr_stream (a table without rowid)"
+line "cdr_id,idx,leg,packets_in,packets_out,bytes_in,bytes_out,lost,jitter_ms" "cdr_stream columns"
 run import "$WORK/csv.db" --csv nosuch "$WORK/zone.csv"
 status 1 "import --csv into an unknown table"
 error 'no table "nosuch"' "it names the table"

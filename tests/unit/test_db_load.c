@@ -338,6 +338,44 @@ START_TEST(cdr_batches_by_rows_and_by_time)
 }
 END_TEST
 
+START_TEST(cdr_bad_row_is_skipped_and_the_rest_of_its_batch_written)
+{
+	struct db_cdr_writer *w;
+	struct db_cdr c;
+
+	/* one batch of 10 whose first, fifth and last rows break the status
+	 * CHECK and whose seventh has a stream twice (its cdr row is fine
+	 * alone): each is left out whole, the 6 others and their streams are
+	 * kept */
+	ck_assert_int_eq(db_cdr_writer_start(&w, path, 60000, 100000), 0);
+	for (unsigned i = 0; i < 10; i++) {
+		c = cdr_fixture(i);
+		if (i == 0 || i == 4 || i == 9)
+			c.status = 7;
+		if (i == 6) {
+			c.streams[1] = c.streams[0];
+			c.n_streams = 2;
+		}
+		ck_assert_int_eq(db_cdr_submit(w, &c), 0);
+	}
+	ck_assert_int_eq(db_cdr_writer_stop(w), EIO);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr"), 6);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr WHERE call_id IN "
+				   "('c0000', 'c0004', 'c0006', 'c0009')"), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr_stream"), 6);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr_stream s JOIN cdr ON cdr.id = s.cdr_id"), 6);
+
+	/* and the writer goes on as before */
+	ck_assert_int_eq(db_cdr_writer_start(&w, path, 60000, 100000), 0);
+	for (unsigned i = 10; i < 15; i++) {
+		c = cdr_fixture(i);
+		ck_assert_int_eq(db_cdr_submit(w, &c), 0);
+	}
+	ck_assert_int_eq(db_cdr_writer_stop(w), 0);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr"), 11);
+}
+END_TEST
+
 static Suite *db_load_suite(void)
 {
 	Suite *s = suite_create("db_load");
@@ -355,6 +393,7 @@ static Suite *db_load_suite(void)
 	tcase_add_test(tr, loader_follows_changes_and_keeps_the_old_policy_on_error);
 	tcase_add_test(tc, cdr_stop_writes_every_queued_record);
 	tcase_add_test(tc, cdr_batches_by_rows_and_by_time);
+	tcase_add_test(tc, cdr_bad_row_is_skipped_and_the_rest_of_its_batch_written);
 	suite_add_tcase(s, tl);
 	suite_add_tcase(s, tr);
 	suite_add_tcase(s, tc);

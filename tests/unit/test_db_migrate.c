@@ -118,6 +118,58 @@ START_TEST(older_version_is_upgraded_keeping_rows)
 }
 END_TEST
 
+/* a statement's result code with foreign keys on, as our connections run */
+static int exec_fk(const char *q)
+{
+	sqlite3 *sql;
+	int rc;
+
+	ck_assert_int_eq(sqlite3_open(path, &sql), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(sql, "PRAGMA foreign_keys = ON", NULL, NULL, NULL), SQLITE_OK);
+	rc = sqlite3_exec(sql, q, NULL, NULL, NULL);
+	sqlite3_close(sql);
+	return rc;
+}
+
+START_TEST(version_3_cdrs_are_kept_by_version_4_with_the_same_rules)
+{
+	struct db *db;
+
+	ck_assert_int_eq(db_open(&db, path, DB_OPEN_CREATE | DB_OPEN_NO_MIGRATE), 0);
+	ck_assert_int_eq(db_migrate(db, 3), 0);
+	db_close(db);
+	ck_assert_int_eq(exec_fk("INSERT INTO cdr (id, call_id, status, setup_time, hangup_by) VALUES "
+				 "(7, 'c7', 200, 1.5, 'callee'), (9, 'c9', 486, 2.5, NULL);"
+				 "INSERT INTO cdr_stream (cdr_id, idx, leg, lost, jitter_ms) VALUES "
+				 "(7, 0, 'a', 3, 1.25), (7, 0, 'b', 4, 2.0)"), SQLITE_OK);
+
+	ck_assert_int_eq(db_open(&db, path, 0), 0);
+	db_close(db);
+	ck_assert_int_eq(query_int("PRAGMA user_version"), 4);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr"), 2);
+	ck_assert_int_eq(query_int("SELECT id FROM cdr WHERE call_id = 'c9' AND status = 486 "
+				   "AND hangup_by IS NULL"), 9);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr_stream WHERE cdr_id = 7"), 2);
+	ck_assert_int_eq(query_int("SELECT lost FROM cdr_stream WHERE cdr_id = 7 AND leg = 'b'"), 4);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+				   "name IN ('cdr_call', 'cdr_setup')"), 2);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM sqlite_temp_master"), 0);
+
+	/* hangup_by: the same three names and NULL, nothing else */
+	ck_assert_int_eq(exec_fk("INSERT INTO cdr (call_id, status, setup_time, hangup_by) "
+				 "VALUES ('c10', 200, 3, 'nobody')"), SQLITE_CONSTRAINT);
+	ck_assert_int_eq(exec_fk("INSERT INTO cdr (call_id, status, setup_time, hangup_by) "
+				 "VALUES ('c11', 200, 3, 'Caller')"), SQLITE_CONSTRAINT);
+	ck_assert_int_eq(exec_fk("INSERT INTO cdr (call_id, status, setup_time, hangup_by) VALUES "
+				 "('c12', 200, 3, 'caller'), ('c13', 200, 3, 'b2bua')"), SQLITE_OK);
+	/* the streams still belong to their cdr row */
+	ck_assert_int_eq(exec_fk("INSERT INTO cdr_stream (cdr_id, idx, leg) VALUES (99, 0, 'a')"),
+			 SQLITE_CONSTRAINT);
+	ck_assert_int_eq(exec_fk("DELETE FROM cdr WHERE id = 7"), SQLITE_OK);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr_stream"), 0);
+}
+END_TEST
+
 START_TEST(newer_version_is_refused)
 {
 	struct db *db = NULL;
@@ -165,6 +217,7 @@ static Suite *db_migrate_suite(void)
 	tcase_add_test(tc, create_with_lab_has_latest_version_and_lab_trunks);
 	tcase_add_test(tc, create_without_lab_is_empty);
 	tcase_add_test(tc, older_version_is_upgraded_keeping_rows);
+	tcase_add_test(tc, version_3_cdrs_are_kept_by_version_4_with_the_same_rules);
 	tcase_add_test(tc, newer_version_is_refused);
 	tcase_add_test(tc, script_breaking_a_reference_is_rolled_back);
 	suite_add_tcase(s, tc);
