@@ -57,14 +57,24 @@ int rand_token(char *dst, size_t len)
 	size_t done = 0;
 
 	while (done < len) {
-		unsigned char r;
-		int err = pool_byte(&r);
-		if (err)
-			return err;
-		/* 62 symbols: reject 248..255 to keep the distribution flat */
-		if (r >= 248)
-			continue;
-		dst[done++] = alphabet[r % 62];
+		unsigned char *b;
+
+		if (!pool_left) {
+			int err = rand_bytes(pool, sizeof(pool));
+			if (err)
+				return err;
+			pool_left = sizeof(pool);
+		}
+		/* straight from the pool: a token takes about 20 bytes of it */
+		for (b = pool + sizeof(pool) - pool_left; pool_left && done < len; b++) {
+			unsigned char r = *b;
+
+			*b = 0;	/* a byte is used once and not kept */
+			pool_left--;
+			/* 62 symbols: reject 248..255 to keep the distribution flat */
+			if (r < 248)
+				dst[done++] = alphabet[r % 62];
+		}
 	}
 	dst[len] = '\0';
 	return 0;

@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "base/mbuf.h"
 #include "base/pool.h"
+#include "base/rand.h"
 #include "testutil.h"
 
 START_TEST(test_pool_objects_are_zeroed_aligned_and_distinct)
@@ -159,6 +160,35 @@ END_TEST
 		mbuf_unref(mb);                                          \
 	} while (0)
 
+/* tokens (Call-IDs, tags, branches): the length asked for, NUL-terminated,
+ * only the 62 symbols, every symbol used, and across pool refills (1,024
+ * bytes) no two alike */
+START_TEST(test_rand_token_symbols_and_refills)
+{
+	static const char alphabet[] =
+		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	unsigned seen[256] = {0};
+	char tok[200][33];
+
+	for (int i = 0; i < 200; i++) {
+		memset(tok[i], 'x', sizeof(tok[i]));
+		ck_assert_int_eq(rand_token(tok[i], 32), 0);
+		ck_assert_uint_eq(strlen(tok[i]), 32);
+		for (int k = 0; k < 32; k++) {
+			ck_assert_ptr_nonnull(memchr(alphabet, tok[i][k], 62));
+			seen[(unsigned char)tok[i][k]]++;
+		}
+		for (int j = 0; j < i; j++)
+			ck_assert_str_ne(tok[i], tok[j]);
+	}
+	/* 6,400 symbols: each of 62 expected about 103 times */
+	for (int k = 0; k < 62; k++)
+		ck_assert_uint_gt(seen[(unsigned char)alphabet[k]], 40);
+	ck_assert_int_eq(rand_token(tok[0], 0), 0);
+	ck_assert_str_eq(tok[0], "");
+}
+END_TEST
+
 START_TEST(test_mbw_printf_writes_what_snprintf_writes)
 {
 	const char *tag = "a84b4c76e66710";
@@ -186,6 +216,7 @@ static Suite *mem_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("mbuf");
 	tcase_add_test(tc, test_mbw_printf_writes_what_snprintf_writes);
+	tcase_add_test(tc, test_rand_token_symbols_and_refills);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("arena");
 	tcase_add_test(tc, test_arena_copies_strings_into_the_first_block);
