@@ -85,6 +85,7 @@ struct leg_st {
 	bool on;
 	ev_timer tmr;
 	struct tsx *ct;		/* our last refresh */
+	struct call_glare *retry;	/* from its first 491 on (memory per held call) */
 };
 
 /* What a call needs only until it is answered (memory per held call). */
