@@ -293,6 +293,18 @@ static bool reinvite_pending(const struct call *c)
 	return c->ok[LEG_A] || c->ok[LEG_B];
 }
 
+/* RFC 3261 14.1: an offer we relayed (re-INVITE or UPDATE) met 491 and
+ * waits to be sent again; until then a new offer from either leg is glare
+ * too (RFC 3311 5.2 for an UPDATE) */
+static bool offer_retry_pending(const struct call *c)
+{
+	for (const struct relay *r = c->relays; r; r = r->next) {
+		if (r->glare.on && offers(r->req))
+			return true;
+	}
+	return false;
+}
+
 static void answer_here(struct call *c, int leg, struct tsx *st, const struct sip_msg *req,
 			uint16_t code, const char *reason)
 {
@@ -382,7 +394,13 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 			return;
 		}
 		/* RFC 3261 14.2: one re-INVITE at a time on a call */
-		if (reinvite_pending(c)) {
+		if (reinvite_pending(c) || offer_retry_pending(c)) {
+			answer_here(c, leg, st, req, 491, NULL);
+			return;
+		}
+		break;
+	case SIP_METHOD_UPDATE:
+		if (topo_has_sdp(req) && offer_retry_pending(c)) {
 			answer_here(c, leg, st, req, 491, NULL);
 			return;
 		}
