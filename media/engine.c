@@ -303,6 +303,18 @@ int media_engine_zone_add(struct media_engine *me, const char *name, const char 
 	return 0;
 }
 
+int media_engine_zone_ports(struct media_engine *me, const char *zone, struct media_port_stats *out)
+{
+	for (unsigned i = 0; me && zone && i < me->nzones; i++) {
+		if (strcmp(me->zones[i].name, zone) == 0) {
+			out->capacity = media_portpool_capacity(me->zones[i].pool);
+			media_portpool_usage(me->zones[i].pool, &out->in_use, &out->quarantined);
+			return 0;
+		}
+	}
+	return ENOENT;
+}
+
 unsigned media_engine_threads(const struct media_engine *me)
 {
 	return me->nthreads;

@@ -78,7 +78,7 @@ struct media_stream_stats {
 
 enum media_event_type {
 	MEDIA_EV_TIMEOUT,	/* ev->side sent nothing for its timeout */
-	MEDIA_EV_STATS,		/* a stream ended: ev->stats */
+	MEDIA_EV_STATS,		/* a stream ended, its ports back in their pools: ev->stats */
 	MEDIA_EV_END,		/* the call's last event; its arg may go */
 };
 
@@ -111,6 +111,14 @@ void media_engine_free(struct media_engine *me);
 /* a zone's media address and port range (EEXIST for a known name) */
 int media_engine_zone_add(struct media_engine *me, const char *name, const char *addr,
 			  uint16_t min, uint16_t max, uint32_t quarantine_ms);
+/* a zone's port pool: RTP ports (each with its RTCP port) */
+struct media_port_stats {
+	unsigned capacity;
+	unsigned in_use;	/* held by streams */
+	unsigned quarantined;	/* released, not handed out again yet */
+};
+/* 0 or ENOENT (no such zone) */
+int media_engine_zone_ports(struct media_engine *me, const char *zone, struct media_port_stats *out);
 unsigned media_engine_threads(const struct media_engine *me);
 /* CPU time one media thread has used */
 int media_engine_thread_cpu_ns(const struct media_engine *me, unsigned idx, uint64_t *ns);

@@ -143,6 +143,24 @@ unsigned media_portpool_available(struct media_portpool *pool)
 	return n;
 }
 
+void media_portpool_usage(struct media_portpool *pool, unsigned *in_use, unsigned *quarantined)
+{
+	uint64_t now;
+	unsigned i;
+
+	pthread_mutex_lock(&pool->mtx);
+	now = pool->clock(pool->arg);
+	*in_use = pool->cap - pool->count;
+	/* the FIFO is ordered by the time each port may be reused: the
+	 * quarantined ones are its tail */
+	for (i = 0; i < pool->count; i++) {
+		if (pool->fifo[(pool->head + i) % pool->cap].ready > now)
+			break;
+	}
+	*quarantined = pool->count - i;
+	pthread_mutex_unlock(&pool->mtx);
+}
+
 unsigned media_portpool_capacity(const struct media_portpool *pool)
 {
 	return pool->cap;

@@ -32,6 +32,8 @@ int media_portpool_take(struct media_portpool *pool, uint16_t *portp);
 int media_portpool_release(struct media_portpool *pool, uint16_t port);
 /* ports that take() could hand out now */
 unsigned media_portpool_available(struct media_portpool *pool);
+/* ports taken and not released, and released ones still in quarantine */
+void media_portpool_usage(struct media_portpool *pool, unsigned *in_use, unsigned *quarantined);
 unsigned media_portpool_capacity(const struct media_portpool *pool);
 
 #endif

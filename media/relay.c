@@ -110,21 +110,24 @@ static void stats_final(struct rside *s)
 	s->stats.jitter_ms = media_rtp_src_jitter_ms(&s->src, clock);
 }
 
+/* the ports go back to their pools before the statistics are posted: a
+ * stream's MEDIA_EV_STATS says its ports are free */
 static void stream_end(struct media_thread *th, struct rstream *st, bool report)
 {
-	if (report) {
-		struct media_event ev = { .type = MEDIA_EV_STATS, .arg = st->call->arg, .stream = st->idx };
+	struct media_event ev = { .type = MEDIA_EV_STATS, .arg = st->call->arg, .stream = st->idx };
 
+	if (report) {
 		stats_final(&st->side[0]);
 		stats_final(&st->side[1]);
 		ev.stats.rx[0] = st->side[0].stats;
 		ev.stats.rx[1] = st->side[1].stats;
-		media_event_post(th->me, &ev);
 	}
 	side_close(&st->side[0], th->loop);
 	side_close(&st->side[1], th->loop);
 	st->call->streams[st->idx] = NULL;
 	free(st);
+	if (report)
+		media_event_post(th->me, &ev);
 }
 
 static void call_end(struct media_thread *th, struct rcall *rc, bool report)

@@ -2,6 +2,8 @@
 #ifndef B2BUA_CALL_PRIV_H
 #define B2BUA_CALL_PRIV_H
 
+#include <stddef.h>
+
 #include <ev.h>
 
 #include "base/arena.h"
@@ -13,12 +15,29 @@
 
 enum { LEG_A = 0, LEG_B = 1 };
 enum { CALL_MAX_REDIRECTS = 3 };
-/* times a request that met 491 on the other leg is sent again there */
-enum { RELAY_GLARE_RETRIES = 2 };
+/* times a re-INVITE or UPDATE of ours that met 491 on a leg is sent again there */
+enum { CALL_GLARE_RETRIES = 2 };
 /* REFERs remembered per call for their NOTIFYs' Event id (RFC 3515 2.4.6) */
 enum { CALL_REFER_SUBS = 4 };
 
 #define OTHER(leg) (1 - (leg))
+
+/* the struct a member is embedded in, with the member's type checked */
+#define call_container_of(ptr, type, member) \
+	((type *)(void *)((char *)(1 ? (ptr) : &((type *)NULL)->member) - offsetof(type, member)))
+
+/* RFC 3261 14.1: a request of ours that met 491 on `leg`, waiting to go
+ * again there (glare.c) */
+struct call_glare;
+typedef void (call_glare_h)(struct call_glare *g);
+struct call_glare {
+	ev_timer tmr;
+	call_glare_h *h;	/* sends it again */
+	void *arg;		/* the owner's */
+	int leg;
+	unsigned tries;		/* retries scheduled so far */
+	bool on;
+};
 
 enum call_state {
 	CALL_ROUTING = 0,	/* leg B's INVITE not answered yet */
@@ -37,9 +56,7 @@ struct relay {
 	struct tsx *ct;		/* ours on the other leg */
 	uint32_t out_cseq;
 	struct tp_dest reply_to;	/* where the request's responses go */
-	ev_timer glare_tmr;		/* RFC 3261 14.1: until it is sent again */
-	bool glare_on;
-	unsigned glare_tries;
+	struct call_glare glare;	/* after 491 on the other leg */
 };
 
 /* Our 2xx to an INVITE on a leg, re-sent until its ACK (RFC 3261
@@ -68,6 +85,7 @@ struct leg_st {
 	bool on;
 	ev_timer tmr;
 	struct tsx *ct;		/* our last refresh */
+	struct call_glare *retry;	/* from its first 491 on (memory per held call) */
 };
 
 /* What a call needs only until it is answered (memory per held call). */
@@ -243,6 +261,14 @@ void call_refer_event(struct call *c, int leg, const struct sip_msg *notify, str
 /* the sipfrag body of a NOTIFY as it may cross: its status line only;
  * returns 0 or EBADMSG */
 int call_sipfrag_body(const struct sip_msg *req, char *buf, size_t size);
+
+/* glare.c: schedules h(g) after the RFC 3261 14.1 delay for leg (0 to
+ * 2 s on leg A, 2.1 to 4 s on leg B, whose Call-ID we own), *delayp set;
+ * false, nothing scheduled, once CALL_GLARE_RETRIES were made or when the
+ * call has ended.  g->tries counts on until the owner resets it. */
+bool call_glare_retry(struct call *c, struct call_glare *g, int leg, call_glare_h *h, void *arg,
+		      double *delayp);
+void call_glare_stop(struct call *c, struct call_glare *g);
 
 /* relay.c */
 void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,

@@ -63,6 +63,7 @@ struct cm_srtp {
  * offer fails (RFC 3264 8: the session stays as it was) */
 struct cm_undo {
 	unsigned n;
+	bool added[MEDIA_MAX_STREAMS];
 	bool mux_offered[MEDIA_MAX_STREAMS][2];
 	struct cm_srtp srtp[MEDIA_MAX_STREAMS];
 	struct media_stream_cfg cfg[MEDIA_MAX_STREAMS];
@@ -386,6 +387,7 @@ int call_media_sdp(struct call *c, int from, const struct pl *body, bool is_offe
 		cm->undo = malloc(sizeof(*cm->undo));
 		if (cm->undo) {
 			cm->undo->n = cm->n;
+			memcpy(cm->undo->added, cm->added, sizeof(cm->added));
 			memcpy(cm->undo->mux_offered, cm->mux_offered, sizeof(cm->mux_offered));
 			memcpy(cm->undo->srtp, cm->srtp, sizeof(cm->srtp));
 			memcpy(cm->undo->cfg, cm->cfg, sizeof(cm->cfg));
@@ -564,8 +566,16 @@ void call_media_rollback(struct call *c)
 
 	if (!u)
 		return;
-	/* streams the failed offer added keep their ports, unused, until
-	 * the call ends; the others get their old sides back at once */
+	/* streams the failed offer added are closed, their ports back to the
+	 * pool (its quarantine) rather than held until the call ends; the
+	 * others get their old sides back at once */
+	for (unsigned i = 0; i < cm->n; i++) {
+		if (!cm->added[i] || u->added[i])
+			continue;
+		if (media_call_stream_remove(cm->mc, cm->idx[i]))
+			log_warn(c->id, "relay stream %u of a refused offer not removed", i);
+		cm->added[i] = false;
+	}
 	cm->n = u->n;
 	memcpy(cm->mux_offered, u->mux_offered, sizeof(cm->mux_offered));
 	memcpy(cm->srtp, u->srtp, sizeof(cm->srtp));

@@ -12,7 +12,6 @@
 #include <strings.h>
 
 #include "base/log.h"
-#include "base/rand.h"
 #include "call/call_priv.h"
 #include "core/ua.h"
 #include "db.h"
@@ -30,17 +29,9 @@ static void relay_unlink(struct relay *r)
 	}
 }
 
-static void glare_stop(struct relay *r)
-{
-	if (r->glare_on) {
-		ev_timer_stop(r->call->mgr->env.loop, &r->glare_tmr);
-		r->glare_on = false;
-	}
-}
-
 static void relay_free(struct relay *r)
 {
-	glare_stop(r);
+	call_glare_stop(r->call, &r->glare);
 	relay_unlink(r);
 	tsx_detach(r->ct);
 	sip_msg_free(r->req);
@@ -247,15 +238,12 @@ static int relay_send(struct relay *r, const char **why)
 	return 0;
 }
 
-static void glare_cb(struct ev_loop *loop, ev_timer *w, int revents)
+static void glare_resend(struct call_glare *g)
 {
-	struct relay *r = w->data;
+	struct relay *r = g->arg;
 	struct call *c = r->call;
 	int st;
 
-	(void)loop;
-	(void)revents;
-	r->glare_on = false;
 	if (!r->st)
 		return;
 	/* the other leg ended while we waited (RFC 3261 15.1.2) */
@@ -265,7 +253,7 @@ static void glare_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	log_info(c->id, "%.*s sent again on leg %s after 491 (attempt %u)",
-		 PL_FMT(r->req->method_pl), OTHER(r->from) == LEG_A ? "A" : "B", r->glare_tries + 1);
+		 PL_FMT(r->req->method_pl), OTHER(r->from) == LEG_A ? "A" : "B", g->tries + 1);
 	const char *why;
 	st = relay_send(r, &why);
 	if (st) {
@@ -275,31 +263,22 @@ static void glare_cb(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 /* RFC 3261 14.1: our re-INVITE (or UPDATE with an offer) met glare on the
- * other leg.  It goes again after a random delay: 2.1 to 4 s where we own
- * the Call-ID (leg B, our dialog), 0 to 2 s where we do not (leg A), in
- * units of 10 ms; the sender keeps waiting.  A bounded number of times,
- * then the 491 is passed back.  returns true when a retry is scheduled. */
+ * other leg.  It goes again after the random delay (call_glare_retry)
+ * while the sender keeps waiting; a bounded number of times, then the 491
+ * is passed back.  returns true when a retry is scheduled. */
 static bool relay_glare(struct relay *r)
 {
 	struct call *c = r->call;
 	int other = OTHER(r->from);
-	uint32_t rnd;
 	double delay;
 
-	if (r->glare_tries >= RELAY_GLARE_RETRIES || c->state == CALL_ENDED ||
-	    (r->req->method == SIP_METHOD_UPDATE && !topo_has_sdp(r->req)))
+	if (r->req->method == SIP_METHOD_UPDATE && !topo_has_sdp(r->req))
 		return false;
-	if (rand_small(&rnd, sizeof(rnd)))
-		rnd = 0;
-	delay = other == LEG_B ? 2.1 + (double)(rnd % 191) / 100.0 : (double)(rnd % 201) / 100.0;
-	r->glare_tries++;
+	if (!call_glare_retry(c, &r->glare, other, glare_resend, r, &delay))
+		return false;
 	/* the old attempt is over for us (the transaction ACKs the 491) */
 	tsx_detach(r->ct);
 	r->ct = NULL;
-	ev_timer_init(&r->glare_tmr, glare_cb, delay, 0);
-	r->glare_tmr.data = r;
-	ev_timer_start(c->mgr->env.loop, &r->glare_tmr);
-	r->glare_on = true;
 	log_info(c->id, "491 on leg %s: %.*s sent again in %.2f s", other == LEG_A ? "A" : "B",
 		 PL_FMT(r->req->method_pl), delay);
 	return true;
@@ -312,6 +291,18 @@ static bool reinvite_pending(const struct call *c)
 			return true;
 	}
 	return c->ok[LEG_A] || c->ok[LEG_B];
+}
+
+/* RFC 3261 14.1: an offer we relayed (re-INVITE or UPDATE) met 491 and
+ * waits to be sent again; until then a new offer from either leg is glare
+ * too (RFC 3311 5.2 for an UPDATE) */
+static bool offer_retry_pending(const struct call *c)
+{
+	for (const struct relay *r = c->relays; r; r = r->next) {
+		if (r->glare.on && offers(r->req))
+			return true;
+	}
+	return false;
 }
 
 static void answer_here(struct call *c, int leg, struct tsx *st, const struct sip_msg *req,
@@ -403,7 +394,13 @@ void relay_request(struct call *c, int leg, struct sip_msg *req, struct tsx *st,
 			return;
 		}
 		/* RFC 3261 14.2: one re-INVITE at a time on a call */
-		if (reinvite_pending(c)) {
+		if (reinvite_pending(c) || offer_retry_pending(c)) {
+			answer_here(c, leg, st, req, 491, NULL);
+			return;
+		}
+		break;
+	case SIP_METHOD_UPDATE:
+		if (topo_has_sdp(req) && offer_retry_pending(c)) {
 			answer_here(c, leg, st, req, 491, NULL);
 			return;
 		}
@@ -486,7 +483,7 @@ bool relay_cancel(struct call *c, int leg, const struct sip_msg *cancel, struct 
 void relay_abort_all(struct call *c)
 {
 	for (struct relay *r = c->relays; r; r = r->next) {
-		glare_stop(r);
+		call_glare_stop(c, &r->glare);
 		relay_answer(r, 487, NULL, NULL, false, NULL, NULL);
 		tsx_detach(r->ct);
 		r->ct = NULL;

@@ -1,7 +1,8 @@
 /* Session timers (RFC 4028), negotiated and kept per leg: a refresh on
  * one leg is never a reason to send one on the other.  Where we are the
- * refresher we send UPDATE without a body at half the interval; where the
- * peer is, a session that sees no refresh before it expires ends the whole
+ * refresher we send UPDATE without a body at half the interval, and send
+ * it again after a 491 as RFC 3261 14.1 says (glare.c); where the peer
+ * is, a session that sees no refresh before it expires ends the whole
  * call (a dead leg must not leave the call half-open). */
 #include <errno.h>
 #include <stdio.h>
@@ -67,7 +68,43 @@ void call_st_stop(struct call *c)
 		if (c->st[leg].on)
 			ev_timer_stop(c->mgr->env.loop, &c->st[leg].tmr);
 		c->st[leg].on = false;
+		if (c->st[leg].retry)
+			call_glare_stop(c, c->st[leg].retry);
 	}
+}
+
+static void st_refresh(struct call *c, int leg);
+
+static void refresh_again(struct call_glare *g)
+{
+	struct call *c = g->arg;
+
+	if (c->state == CALL_ENDED || c->leg[g->leg].state == DLG_TERMINATED)
+		return;
+	log_info(c->id, "session refresh sent again on leg %s after 491 (attempt %u)",
+		 g->leg == LEG_A ? "A" : "B", g->tries + 1);
+	st_refresh(c, g->leg);
+}
+
+/* RFC 3261 14.1: our refresh met glare (491) on leg; it goes again after
+ * the random delay, a bounded number of times.  Once those are spent it
+ * is a refresh that failed with a code other than 408 or 481 (RFC 4028
+ * 10), as any such failure: the session is left as it is, and the next
+ * refresh goes at its time. */
+static void refresh_glare(struct call *c, int leg)
+{
+	struct leg_st *st = &c->st[leg];
+	double delay;
+
+	if (!st->retry)
+		st->retry = calloc(1, sizeof(*st->retry));
+	if (st->retry && call_glare_retry(c, st->retry, leg, refresh_again, c, &delay)) {
+		log_info(c->id, "491 on leg %s: session refresh sent again in %.2f s",
+			 leg == LEG_A ? "A" : "B", delay);
+		return;
+	}
+	log_info(c->id, "session refresh on leg %s met 491 %u times: given up until the next one",
+		 leg == LEG_A ? "A" : "B", st->retry ? st->retry->tries + 1 : 1);
 }
 
 static void refresh_resp(struct tsx *ct, const struct sip_msg *resp, int err, void *arg)
@@ -87,6 +124,8 @@ static void refresh_resp(struct tsx *ct, const struct sip_msg *resp, int err, vo
 		call_end(c, "no answer to a session refresh");
 		return;
 	}
+	if (resp->scode == 491)
+		refresh_glare(c, ct == c->st[LEG_A].ct ? LEG_A : LEG_B);
 }
 
 /* an UPDATE without a body: refreshes the session on one leg only */
@@ -125,6 +164,11 @@ static void st_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		log_info(c->id, "session timer of leg %s expired", leg == LEG_A ? "A" : "B");
 		call_end(c, "session timer expired");
 		return;
+	}
+	if (c->st[leg].retry) {
+		/* a new refresh: the last one's retries are over */
+		call_glare_stop(c, c->st[leg].retry);
+		c->st[leg].retry->tries = 0;
 	}
 	st_refresh(c, leg);
 	st_arm(c, leg);
@@ -198,5 +242,7 @@ void call_st_free(struct call *c)
 	for (int leg = 0; leg < 2; leg++) {
 		tsx_detach(c->st[leg].ct);
 		c->st[leg].ct = NULL;
+		free(c->st[leg].retry);
+		c->st[leg].retry = NULL;
 	}
 }

@@ -28,7 +28,17 @@ static void usage(FILE *f)
 		"      --check-config       load the configuration, report, and exit\n"
 		"      --print-default-config\n"
 		"                           print the embedded configuration and exit\n"
-		"  -h, --help\n");
+		"  -h, --help\n"
+		"\n"
+		"SIGTERM or SIGINT stops it; SIGUSR1 logs its counters (calls, messages,\n"
+		"media ports per zone).\n");
+}
+
+static void counters_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	sipcore_log_counters(w->data);
 }
 
 static void stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
@@ -53,7 +63,7 @@ int main(int argc, char **argv)
 	struct config *cfg = NULL;
 	struct sipcore *sc = NULL;
 	struct ev_loop *loop;
-	ev_signal sigterm, sigint;
+	ev_signal sigterm, sigint, sigusr1;
 	char err[512];
 	int c, rc;
 
@@ -136,10 +146,14 @@ int main(int argc, char **argv)
 	ev_signal_start(loop, &sigterm);
 	ev_signal_init(&sigint, stop_cb, SIGINT);
 	ev_signal_start(loop, &sigint);
+	ev_signal_init(&sigusr1, counters_cb, SIGUSR1);
+	sigusr1.data = sc;
+	ev_signal_start(loop, &sigusr1);
 	ev_run(loop, 0);
 
 	ev_signal_stop(loop, &sigterm);
 	ev_signal_stop(loop, &sigint);
+	ev_signal_stop(loop, &sigusr1);
 	sipcore_free(sc);
 	sip_msg_cache_flush();
 	config_free(cfg);

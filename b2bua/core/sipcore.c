@@ -30,6 +30,7 @@ struct sipcore {
 	struct router *router;
 	struct media_engine *media;
 	struct call_zone *zones;
+	unsigned n_zones;
 	struct db_cdr_writer *cdr;
 	bool *drop_unknown;		/* per listener */
 	ev_timer trim;			/* gives freed memory back to the system */
@@ -353,6 +354,7 @@ static int media_start(struct sipcore *sc, struct ev_loop *loop, const struct co
 			log_err(NULL, "media zone %s: %s", z->name, strerror(err));
 			return err;
 		}
+		sc->n_zones++;
 	}
 	return 0;
 }
@@ -500,6 +502,27 @@ void sipcore_free(struct sipcore *sc)
 void sipcore_stats(const struct sipcore *sc, struct sipcore_stats *out)
 {
 	*out = sc->stats;
+}
+
+void sipcore_log_counters(struct sipcore *sc)
+{
+	struct call_stats cs;
+	struct media_port_stats ps;
+
+	call_mgr_stats(sc->calls, &cs);
+	log_notice(NULL, "calls: %llu active, %llu created, %llu answered, %llu failed",
+		   (unsigned long long)cs.active, (unsigned long long)cs.created,
+		   (unsigned long long)cs.answered, (unsigned long long)cs.failed);
+	log_notice(NULL, "messages: %llu requests and %llu responses received, %llu retransmissions absorbed",
+		   (unsigned long long)sc->stats.rx_requests, (unsigned long long)sc->stats.rx_responses,
+		   (unsigned long long)sc->stats.retransmissions);
+	for (unsigned i = 0; i < sc->n_zones; i++) {
+		if (media_engine_zone_ports(sc->media, sc->zones[i].name, &ps))
+			continue;
+		log_notice(NULL, "media ports of zone %s: %u in use, %u in quarantine, %u of %u free",
+			   sc->zones[i].name, ps.in_use, ps.quarantined,
+			   ps.capacity - ps.in_use - ps.quarantined, ps.capacity);
+	}
 }
 
 struct call_mgr *sipcore_calls(struct sipcore *sc)

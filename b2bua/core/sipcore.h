@@ -34,6 +34,8 @@ struct sipcore_stats {
 int sipcore_alloc(struct sipcore **scp, struct ev_loop *loop, const struct config *cfg);
 void sipcore_free(struct sipcore *sc);
 void sipcore_stats(const struct sipcore *sc, struct sipcore_stats *out);
+/* the counters in the log (NOTICE): calls, messages, media ports per zone */
+void sipcore_log_counters(struct sipcore *sc);
 /* the call manager, to give it a routing policy */
 struct call_mgr *sipcore_calls(struct sipcore *sc);
 

@@ -8,10 +8,11 @@ scenario cannot make by itself.
       transferee's INVITE comes back (RFC 3891 3): the Call-ID of that
       dialog, to-tag the B2BUA's tag (the REFER's From tag), from-tag the
       side's own (the REFER's To tag); at least one such REFER
-  tracecheck.py glare TRACE MIN MAX
-      after each 491 the side sent to an INVITE, the next INVITE it
-      received in that call came MIN to MAX seconds later (RFC 3261 14.1);
-      at least one
+  tracecheck.py glare TRACE MIN MAX [METHOD [TRIES]]
+      after each 491 the side sent to an INVITE (or METHOD), the next
+      INVITE it received in that call came MIN to MAX seconds later (RFC
+      3261 14.1); at least one.  With TRIES: the TRIES-th 491 in a row in
+      a call (no 2xx to METHOD between them) is followed by none at all
   tracecheck.py absent TRACE METHOD
       the side received no METHOD request
   tracecheck.py dialog TRACE
@@ -89,24 +90,36 @@ def check_replaces(msgs):
     return 0
 
 
-def check_glare(msgs, lo, hi):
+def check_glare(msgs, lo, hi, method="INVITE", tries=None):
     found = 0
+    in_a_row = {}
     for i, (when, direction, text) in enumerate(msgs):
-        if direction != "sent" or not first(text).startswith("SIP/2.0 491"):
+        if direction != "sent" or not first(text).startswith("SIP/2.0 "):
             continue
-        if (header(text, "CSeq") or "").split()[-1:] != ["INVITE"]:
+        if (header(text, "CSeq") or "").split()[-1:] != [method]:
             continue
         callid = header(text, "Call-ID")
+        if first(text).startswith("SIP/2.0 2"):
+            in_a_row[callid] = 0
+        if not first(text).startswith("SIP/2.0 491"):
+            continue
+        in_a_row[callid] = in_a_row.get(callid, 0) + 1
         nxt = [(w, t) for w, d, t in msgs[i + 1:]
-               if d == "received" and first(t).startswith("INVITE ") and header(t, "Call-ID") == callid]
+               if d == "received" and first(t).startswith(method + " ") and header(t, "Call-ID") == callid]
+        if tries is not None and in_a_row[callid] == tries:
+            if nxt:
+                print("%s again after %d 491s in a row in call %s" % (method, tries, callid))
+                return 1
+            print("glare: no %s after %d 491s in a row" % (method, tries))
+            continue
         if not nxt:
-            print("no INVITE after the 491 in call %s" % callid)
+            print("no %s after the 491 in call %s" % (method, callid))
             return 1
         delay = (nxt[0][0] - when).total_seconds()
         if not lo <= delay <= hi:
-            print("the INVITE after the 491 came %.3f s later, not %.1f to %.1f s" % (delay, lo, hi))
+            print("the %s after the 491 came %.3f s later, not %.1f to %.1f s" % (method, delay, lo, hi))
             return 1
-        print("glare: INVITE again %.3f s after the 491" % delay)
+        print("glare: %s again %.3f s after the 491" % (method, delay))
         found += 1
     if not found:
         print("no 491 sent")
@@ -166,8 +179,9 @@ def check_invite_replaces(msgs, count):
 def main(argv):
     if len(argv) >= 3 and argv[1] == "replaces":
         return check_replaces(messages(argv[2]))
-    if len(argv) == 5 and argv[1] == "glare":
-        return check_glare(messages(argv[2]), float(argv[3]), float(argv[4]))
+    if 5 <= len(argv) <= 7 and argv[1] == "glare":
+        return check_glare(messages(argv[2]), float(argv[3]), float(argv[4]),
+                           *argv[5:6], *[int(t) for t in argv[6:7]])
     if len(argv) == 4 and argv[1] == "absent":
         return check_absent(messages(argv[2]), argv[3])
     if len(argv) == 3 and argv[1] == "dialog":

@@ -76,6 +76,38 @@ START_TEST(test_portpool_released_port_waits_out_quarantine)
 }
 END_TEST
 
+START_TEST(test_portpool_usage_counts_taken_and_quarantined_ports)
+{
+	struct media_portpool *pool;
+	unsigned in_use, quarantined;
+	uint16_t a, b, c;
+
+	fake_now = 0;
+	ck_assert_int_eq(media_portpool_alloc(&pool, 20000, 20009, 100, fake_clock, NULL), 0);
+	media_portpool_usage(pool, &in_use, &quarantined);
+	ck_assert_uint_eq(in_use, 0);
+	ck_assert_uint_eq(quarantined, 0);
+	ck_assert_int_eq(media_portpool_take(pool, &a), 0);
+	ck_assert_int_eq(media_portpool_take(pool, &b), 0);
+	ck_assert_int_eq(media_portpool_take(pool, &c), 0);
+	ck_assert_int_eq(media_portpool_release(pool, a), 0);
+	fake_now = 50;
+	ck_assert_int_eq(media_portpool_release(pool, b), 0);
+	media_portpool_usage(pool, &in_use, &quarantined);
+	ck_assert_uint_eq(in_use, 1);
+	ck_assert_uint_eq(quarantined, 2);
+	fake_now = 100;
+	media_portpool_usage(pool, &in_use, &quarantined);
+	ck_assert_uint_eq(quarantined, 1);
+	fake_now = 150;
+	media_portpool_usage(pool, &in_use, &quarantined);
+	ck_assert_uint_eq(in_use, 1);
+	ck_assert_uint_eq(quarantined, 0);
+	ck_assert_uint_eq(media_portpool_available(pool), 4);
+	media_portpool_free(pool);
+}
+END_TEST
+
 START_TEST(test_portpool_fresh_ports_before_quarantined_ones)
 {
 	struct media_portpool *pool;
@@ -126,6 +158,7 @@ static Suite *portpool_suite(void)
 	tcase_add_test(tc, test_portpool_hands_out_even_ports_with_room_for_rtcp);
 	tcase_add_test(tc, test_portpool_lab_zones);
 	tcase_add_test(tc, test_portpool_released_port_waits_out_quarantine);
+	tcase_add_test(tc, test_portpool_usage_counts_taken_and_quarantined_ports);
 	tcase_add_test(tc, test_portpool_fresh_ports_before_quarantined_ones);
 	tcase_add_test(tc, test_portpool_release_of_unknown_port_is_einval);
 	suite_add_tcase(s, tc);

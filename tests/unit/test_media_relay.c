@@ -866,6 +866,7 @@ START_TEST(test_relay_removed_stream_reports_and_frees_its_ports)
 {
 	const struct media_event *ev;
 	uint8_t pkt[200], got[256];
+	struct media_port_stats ps;
 	struct pair p;
 	uint16_t ports2[2];
 	unsigned idx2;
@@ -874,11 +875,22 @@ START_TEST(test_relay_removed_stream_reports_and_frees_its_ports)
 	ck_assert_int_eq(media_call_stream_add(p.call, "internal", "external", &idx2, ports2), 0);
 	ck_assert_uint_eq(idx2, 1);
 	ck_assert_uint_ne(ports2[0], p.port[0]);
+	ck_assert_int_eq(media_engine_zone_ports(engine, "external", &ps), 0);
+	ck_assert_uint_eq(ps.capacity, 50);
+	ck_assert_uint_eq(ps.in_use, 2);
+	ck_assert_uint_eq(ps.quarantined, 0);
 	ck_assert_int_eq(media_call_stream_remove(p.call, p.idx), 0);
 	ck_assert_int_eq(media_call_stream_remove(p.call, p.idx), EINVAL);
 	ev = wait_event(MEDIA_EV_STATS, 1000);
 	ck_assert_ptr_nonnull(ev);
 	ck_assert_uint_eq(ev->stream, 0);
+	/* by its statistics the stream's ports are back, in quarantine */
+	for (unsigned z = 0; z < 2; z++) {
+		ck_assert_int_eq(media_engine_zone_ports(engine, z ? "external" : "internal", &ps), 0);
+		ck_assert_uint_eq(ps.in_use, 1);
+		ck_assert_uint_eq(ps.quarantined, 1);
+	}
+	ck_assert_int_eq(media_engine_zone_ports(engine, "nowhere", &ps), ENOENT);
 	send_to(p.a, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, 1, 1));
 	ck_assert_int_lt(recv_within(p.b, got, sizeof(got), 100, NULL), 0);
 	ck_assert_int_eq(media_call_stream_add(p.call, "internal", "nowhere", &idx2, ports2), ENOENT);
