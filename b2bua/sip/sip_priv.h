@@ -30,6 +30,23 @@ static inline unsigned char lc(unsigned char c)
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
 }
 
+/* true when the l bytes at p equal the n bytes of lit, ignoring the case
+ * of letters; lit holds no upper-case letter.  The lengths are compared
+ * first, so most mismatches cost one comparison. */
+static inline bool caseeq(const char *p, size_t l, const char *lit, size_t n)
+{
+	if (l != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (lc((unsigned char)p[i]) != (unsigned char)lit[i])
+			return false;
+	}
+	return true;
+}
+
+/* caseeq of a view and a string literal */
+#define PL_CASEEQ(v, lit) caseeq((v)->p, (v)->l, (lit), sizeof(lit) - 1)
+
 /* skips LWS (SP, HTAB and CRLF folds) from p; returns the new position */
 static inline const char *skip_lws(const char *p, const char *end)
 {

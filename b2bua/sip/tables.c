@@ -1,5 +1,5 @@
 /* Names: header names to ids, methods, transports, reason phrases. */
-#include <strings.h>
+#include <string.h>
 
 #include "sip_priv.h"
 
@@ -225,13 +225,58 @@ static const char *const method_names[] = {
 	[SIP_METHOD_PUBLISH] = "PUBLISH",
 };
 
-/* Method names are case-sensitive (RFC 3261 7.1). */
+/* Method names are case-sensitive (RFC 3261 7.1).  The length picks at
+ * most four names to compare. */
 enum sip_method sip_method_lookup(const struct pl *name)
 {
-	for (unsigned m = 1; m < sizeof(method_names) / sizeof(method_names[0]); m++) {
-		if (pl_eq_str(name, method_names[m]))
-			return (enum sip_method)m;
+#define IS(lit) (memcmp(name->p, (lit), sizeof(lit) - 1) == 0)
+	switch (name->l) {
+	case 3:
+		if (IS("ACK"))
+			return SIP_METHOD_ACK;
+		if (IS("BYE"))
+			return SIP_METHOD_BYE;
+		break;
+	case 4:
+		if (IS("INFO"))
+			return SIP_METHOD_INFO;
+		break;
+	case 5:
+		if (IS("PRACK"))
+			return SIP_METHOD_PRACK;
+		if (IS("REFER"))
+			return SIP_METHOD_REFER;
+		break;
+	case 6:
+		if (IS("INVITE"))
+			return SIP_METHOD_INVITE;
+		if (IS("CANCEL"))
+			return SIP_METHOD_CANCEL;
+		if (IS("UPDATE"))
+			return SIP_METHOD_UPDATE;
+		if (IS("NOTIFY"))
+			return SIP_METHOD_NOTIFY;
+		break;
+	case 7:
+		if (IS("OPTIONS"))
+			return SIP_METHOD_OPTIONS;
+		if (IS("MESSAGE"))
+			return SIP_METHOD_MESSAGE;
+		if (IS("PUBLISH"))
+			return SIP_METHOD_PUBLISH;
+		break;
+	case 8:
+		if (IS("REGISTER"))
+			return SIP_METHOD_REGISTER;
+		break;
+	case 9:
+		if (IS("SUBSCRIBE"))
+			return SIP_METHOD_SUBSCRIBE;
+		break;
+	default:
+		break;
 	}
+#undef IS
 	return SIP_METHOD_UNKNOWN;
 }
 
@@ -248,12 +293,21 @@ static const char *const tp_names[] = {
 	[SIP_TP_WSS] = "WSS", [SIP_TP_OTHER] = NULL,
 };
 
+/* ABNF literals are case-insensitive (RFC 5234 2.3) */
 enum sip_transport sip_transport_lookup(const struct pl *name)
 {
-	for (unsigned t = SIP_TP_UDP; t < SIP_TP_OTHER; t++) {
-		if (pl_casecmp_str(name, tp_names[t]))
-			return (enum sip_transport)t;
-	}
+	if (PL_CASEEQ(name, "udp"))
+		return SIP_TP_UDP;
+	if (PL_CASEEQ(name, "tcp"))
+		return SIP_TP_TCP;
+	if (PL_CASEEQ(name, "tls"))
+		return SIP_TP_TLS;
+	if (PL_CASEEQ(name, "sctp"))
+		return SIP_TP_SCTP;
+	if (PL_CASEEQ(name, "ws"))
+		return SIP_TP_WS;
+	if (PL_CASEEQ(name, "wss"))
+		return SIP_TP_WSS;
 	return SIP_TP_OTHER;
 }
 

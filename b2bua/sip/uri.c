@@ -140,11 +140,11 @@ int sip_uri_decode(struct sip_uri *uri, const struct pl *text)
 			return EBADMSG;
 	}
 	uri->scheme_pl = pl_make(p, (size_t)(colon - p));
-	if (pl_casecmp_str(&uri->scheme_pl, "sip"))
+	if (PL_CASEEQ(&uri->scheme_pl, "sip"))
 		uri->scheme = SIP_SCHEME_SIP;
-	else if (pl_casecmp_str(&uri->scheme_pl, "sips"))
+	else if (PL_CASEEQ(&uri->scheme_pl, "sips"))
 		uri->scheme = SIP_SCHEME_SIPS;
-	else if (pl_casecmp_str(&uri->scheme_pl, "tel"))
+	else if (PL_CASEEQ(&uri->scheme_pl, "tel"))
 		uri->scheme = SIP_SCHEME_TEL;
 	else
 		uri->scheme = SIP_SCHEME_OTHER;

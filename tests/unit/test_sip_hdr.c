@@ -620,6 +620,24 @@ START_TEST(test_transport_names)
 }
 END_TEST
 
+START_TEST(test_transport_lookup_any_case_same_length_others)
+{
+	static const char *const names[] = { "udp", "Tcp", "tLS", "SCTP", "ws", "WsS" };
+	static const char *const others[] = { "UDX", "TC", "TLSS", "SCTQ", "W", "WSX", "" };
+
+	for (unsigned t = SIP_TP_UDP; t < SIP_TP_OTHER; t++) {
+		struct pl n = P(names[t - SIP_TP_UDP]);
+		ck_assert_msg(sip_transport_lookup(&n) == (enum sip_transport)t, "%s", n.p);
+		n = P(sip_transport_name((enum sip_transport)t));
+		ck_assert_int_eq(sip_transport_lookup(&n), t);
+	}
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		struct pl n = P(others[i]);
+		ck_assert_msg(sip_transport_lookup(&n) == SIP_TP_OTHER, "%s", others[i]);
+	}
+}
+END_TEST
+
 static Suite *sip_hdr_suite(void)
 {
 	Suite *s = suite_create("sip_hdr");
@@ -668,6 +686,7 @@ static Suite *sip_hdr_suite(void)
 	tcase_add_test(tc, test_method_lookup_case_sensitive);
 	tcase_add_test(tc, test_reason_phrases);
 	tcase_add_test(tc, test_transport_names);
+	tcase_add_test(tc, test_transport_lookup_any_case_same_length_others);
 	suite_add_tcase(s, tc);
 	return s;
 }
