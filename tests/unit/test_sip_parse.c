@@ -581,6 +581,37 @@ START_TEST(test_value_next_unterminated_quote_is_ebadmsg)
 }
 END_TEST
 
+/* the first value ends at its comma whatever follows; what follows is
+ * split by its own quotes and brackets */
+START_TEST(test_value_next_quote_or_angle_after_the_first_comma)
+{
+	const struct pl hv = PL("a>b, \"c,d\" <sip:e@example.com;f=1,2>,\r\n g,<h>");
+	const struct pl open = PL("sip:a@example.com, \"b <sip:b@example.com>");
+	size_t pos = 0;
+	struct pl v;
+	int err = -1;
+
+	ck_assert(sip_value_next(&hv, &pos, &v, &err));
+	ck_pl(v, "a>b");
+	ck_assert(sip_value_next(&hv, &pos, &v, &err));
+	ck_pl(v, "\"c,d\" <sip:e@example.com;f=1,2>");
+	ck_assert(sip_value_next(&hv, &pos, &v, &err));
+	ck_pl(v, "g");
+	ck_assert(sip_value_next(&hv, &pos, &v, &err));
+	ck_pl(v, "<h>");
+	ck_assert(!sip_value_next(&hv, &pos, &v, &err));
+	ck_assert_int_eq(err, 0);
+
+	/* an unterminated quote in the second value spoils only that one */
+	pos = 0;
+	ck_assert(sip_value_next(&open, &pos, &v, &err));
+	ck_pl(v, "sip:a@example.com");
+	ck_assert_int_eq(err, 0);
+	ck_assert(!sip_value_next(&open, &pos, &v, &err));
+	ck_assert_int_eq(err, EBADMSG);
+}
+END_TEST
+
 START_TEST(test_header_lookup_by_name_and_order)
 {
 	struct sip_msg *msg = parse(INV HDRS "X-Custom: one\r\nRoute: <sip:r1@example.com;lr>\r\n"
@@ -1357,6 +1388,7 @@ static Suite *sip_parse_suite(void)
 	tcase_add_test(tc, test_value_next_single_value_and_empty_header);
 	tcase_add_test(tc, test_value_next_empty_values_are_ebadmsg);
 	tcase_add_test(tc, test_value_next_unterminated_quote_is_ebadmsg);
+	tcase_add_test(tc, test_value_next_quote_or_angle_after_the_first_comma);
 	tcase_add_test(tc, test_header_lookup_by_name_and_order);
 	suite_add_tcase(s, tc);
 
