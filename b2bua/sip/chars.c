@@ -141,46 +141,40 @@ const char *sip_scan_quoted(const char *p, const char *end)
 	return NULL;
 }
 
-const char *sip_params_scan(const char *p, const char *end, unsigned *count)
+const char *sip_param_scan(const char *p, const char *end, struct pl *name, struct pl *val)
 {
-	unsigned n = 0;
+	const char *q;
 
-	for (;;) {
-		p = skip_lws(p, end);
-		if (p >= end || *p != ';')
-			break;
-		p = skip_lws(p + 1, end);
-		const char *name = p;
-		while (p < end && cc_is((unsigned char)*p, CC_TOKEN))
-			p++;
-		if (p == name)
-			return NULL;	/* ";;" or a trailing ';' */
-		if (++n > SIP_MAX_URI_PARAMS)
+	p = skip_lws(p + 1, end);
+	q = p;
+	while (p < end && cc_is((unsigned char)*p, CC_TOKEN))
+		p++;
+	if (p == q)
+		return NULL;	/* ";;" or a trailing ';' */
+	*name = pl_make(q, (size_t)(p - q));
+	q = skip_lws(p, end);
+	*val = pl_make(q, 0);
+	if (q >= end || *q != '=')
+		return p;
+	p = skip_lws(q + 1, end);
+	q = p;
+	if (p < end && *p == '"') {
+		p = sip_scan_quoted(p, end);
+		if (!p)
 			return NULL;
-		const char *q = skip_lws(p, end);
-		if (q < end && *q == '=') {
-			p = skip_lws(q + 1, end);
-			if (p < end && *p == '"') {
-				p = sip_scan_quoted(p, end);
-				if (!p)
-					return NULL;
-			} else if (p < end && *p == '[') {
-				const char *rb = memchr(p, ']', (size_t)(end - p));
-				if (!rb || !sip_check_ipv6(p + 1, (size_t)(rb - p - 1)))
-					return NULL;
-				p = rb + 1;
-			} else {
-				const char *v = p;
-				/* token, or a bare IPv6 address (RFC 5118 4.5) */
-				while (p < end && (cc_is((unsigned char)*p, CC_TOKEN) || *p == ':' ||
-						   (unsigned char)*p >= 0x80))
-					p++;
-				if (p == v)
-					return NULL;
-			}
-		}
+	} else if (p < end && *p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(end - p));
+		if (!rb || !sip_check_ipv6(p + 1, (size_t)(rb - p - 1)))
+			return NULL;
+		p = rb + 1;
+	} else {
+		/* token, or a bare IPv6 address (RFC 5118 4.5) */
+		while (p < end && (cc_is((unsigned char)*p, CC_TOKEN) || *p == ':' ||
+				   (unsigned char)*p >= 0x80))
+			p++;
+		if (p == q)
+			return NULL;
 	}
-	if (count)
-		*count = n;
+	*val = pl_make(q, (size_t)(p - q));
 	return p;
 }

@@ -128,23 +128,56 @@ bool sip_token_list_has(const struct pl *list, const char *tok)
 }
 
 /* the ";a=b;c" after a Via sent-by or an address: nothing but LWS, or
- * well-formed parameters to the end; *params (without the first ';') is
- * left unset when there are none.  0 or EBADMSG */
-static int trailing_params(const char *p, const char *end, struct pl *params)
+ * well-formed parameters to the end (at most SIP_MAX_URI_PARAMS); *params
+ * (without the first ';') is left unset when there are none.  In the same
+ * pass, vals[i] (unset on entry) gets the value of the first parameter
+ * named names[i] (compared case-insensitively; names in lower case); all
+ * stay unset when the list is malformed.  0 or EBADMSG */
+static int trailing_params(const char *p, const char *end, struct pl *params,
+			   const struct pl *names, struct pl *vals, unsigned nnames)
 {
 	const char *s = skip_lws(p, end);
-	unsigned n;
+	unsigned n = 0;
 
 	if (s == end)
 		return 0;
 	if (*s != ';')
 		return EBADMSG;
-	p = sip_params_scan(s, end, &n);
-	if (!p || skip_lws(p, end) != end)
-		return EBADMSG;
+	for (p = s; p < end && *p == ';'; p = skip_lws(p, end)) {
+		struct pl name, val;
+
+		if (++n > SIP_MAX_URI_PARAMS)
+			goto bad;
+		p = sip_param_scan(p, end, &name, &val);
+		if (!p)
+			goto bad;
+		for (unsigned i = 0; i < nnames; i++) {
+			if (!vals[i].p && caseeq(name.p, name.l, names[i].p, names[i].l))
+				vals[i] = val;
+		}
+	}
+	if (p != end)
+		goto bad;
 	*params = pl_make(s + 1, (size_t)(end - s - 1));
 	return 0;
+
+bad:
+	for (unsigned i = 0; i < nnames; i++)
+		vals[i] = (struct pl)PL_INIT;
+	return EBADMSG;
 }
+
+#define NAME(s) { (s), sizeof(s) - 1 }
+
+/* the Via parameters the transaction and transport layers read */
+enum { VIA_BRANCH, VIA_RECEIVED, VIA_RPORT, VIA_MADDR, VIA_NPARAMS };
+static const struct pl via_param_names[VIA_NPARAMS] = {
+	[VIA_BRANCH] = NAME("branch"),
+	[VIA_RECEIVED] = NAME("received"),
+	[VIA_RPORT] = NAME("rport"),
+	[VIA_MADDR] = NAME("maddr"),
+};
+static const struct pl tag_name = NAME("tag");
 
 int sip_via_decode(struct sip_via *via, const struct pl *value)
 {
@@ -217,31 +250,15 @@ int sip_via_decode(struct sip_via *via, const struct pl *value)
 			return EBADMSG;
 		via->port = (uint16_t)port;
 	}
-	if (trailing_params(p, end, &via->params))
+	/* the first occurrence of each parameter we read counts */
+	struct pl vals[VIA_NPARAMS] = { PL_INIT, PL_INIT, PL_INIT, PL_INIT };
+	if (trailing_params(p, end, &via->params, via_param_names, vals, VIA_NPARAMS))
 		return EBADMSG;
-	if (via->params.p) {
-		/* one pass for the parameters the transaction and transport
-		 * layers read; the first occurrence of each counts */
-		size_t pos = 0;
-		struct pl n, v;
-		while (sip_param_next(&via->params, &pos, &n, &v)) {
-			if (n.l == 6 && pl_casecmp_str(&n, "branch")) {
-				if (!via->branch.p)
-					via->branch = v;
-			} else if (n.l == 8 && pl_casecmp_str(&n, "received")) {
-				if (!via->received.p)
-					via->received = v;
-			} else if (n.l == 5 && pl_casecmp_str(&n, "rport")) {
-				if (!via->has_rport) {
-					via->rport = v;
-					via->has_rport = true;
-				}
-			} else if (n.l == 5 && pl_casecmp_str(&n, "maddr")) {
-				if (!via->maddr.p)
-					via->maddr = v;
-			}
-		}
-	}
+	via->branch = vals[VIA_BRANCH];
+	via->received = vals[VIA_RECEIVED];
+	via->rport = vals[VIA_RPORT];
+	via->has_rport = vals[VIA_RPORT].p != NULL;
+	via->maddr = vals[VIA_MADDR];
 	return 0;
 }
 
@@ -325,10 +342,8 @@ int sip_addr_decode(struct sip_addr *addr, const struct pl *value)
 	if (err)
 		return err;
 params:
-	if (trailing_params(p, end, &addr->params))
+	if (trailing_params(p, end, &addr->params, &tag_name, &addr->tag, 1))
 		return EBADMSG;
-	if (addr->params.p)
-		sip_param_get(&addr->params, "tag", &addr->tag);
 	return 0;
 }
 

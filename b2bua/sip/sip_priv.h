@@ -74,9 +74,11 @@ bool sip_check_hostname(const char *p, size_t l);
 /* p at an opening quote; returns the position after the closing quote,
  * or NULL when it is unterminated (backslash escapes honoured) */
 const char *sip_scan_quoted(const char *p, const char *end);
-/* parses parameters ";a=b;c" starting at p (which points at ';' or at end):
- * LWS allowed around ';' and '='; values are tokens, quoted strings or
- * bracketed IPv6 references.  Returns the end position or NULL on error. */
-const char *sip_params_scan(const char *p, const char *end, unsigned *count);
+/* parses one parameter ";name[=value]", p at its ';': LWS allowed around
+ * ';' and '='; a value is a token, a quoted string or a bracketed IPv6
+ * reference.  Returns the position after it, or NULL when it is malformed;
+ * name and val are set as sip_param_next sets them (val empty, pointing
+ * after the LWS that follows the name, when there is no value). */
+const char *sip_param_scan(const char *p, const char *end, struct pl *name, struct pl *val);
 
 #endif

@@ -173,6 +173,51 @@ START_TEST(test_via_rport_with_and_without_value)
 }
 END_TEST
 
+START_TEST(test_via_first_occurrence_of_each_param_counts)
+{
+	struct sip_via via;
+
+	via_ok(&via, "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKa;BRANCH=z9hG4bKb;rport=7;rport"
+		     ";received=192.0.2.2;Received=192.0.2.3;maddr=224.2.0.1;maddr=224.2.0.2");
+	ck_pl(via.branch, "z9hG4bKa");
+	ck_assert(via.has_rport);
+	ck_pl(via.rport, "7");
+	ck_pl(via.received, "192.0.2.2");
+	ck_pl(via.maddr, "224.2.0.1");
+	/* a parameter without a value still counts as the first one */
+	via_ok(&via, "SIP/2.0/UDP 192.0.2.1;rport ;rport=9;branch = \"z9;q\" ;ttl");
+	ck_assert(via.has_rport);
+	ck_assert_uint_eq(via.rport.l, 0);
+	ck_assert_ptr_nonnull(via.rport.p);
+	ck_assert_int_eq(*via.rport.p, ';');
+	ck_pl(via.branch, "\"z9;q\"");
+}
+END_TEST
+
+START_TEST(test_via_malformed_params_leave_the_known_ones_unset)
+{
+	static const char *const bad[] = {
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport;received=192.0.2.2;maddr=224.2.0.1;;",
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport=1 x",
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;maddr=[::1",
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;received=\"192.0.2.2",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct sip_via via;
+		struct pl t = P(bad[i]);
+
+		ck_assert_msg(sip_via_decode(&via, &t) == EBADMSG, "%s accepted", bad[i]);
+		ck_pl(via.host, "192.0.2.1");
+		ck_assert_ptr_null(via.params.p);
+		ck_assert_ptr_null(via.branch.p);
+		ck_assert_ptr_null(via.received.p);
+		ck_assert_ptr_null(via.maddr.p);
+		ck_assert(!via.has_rport);
+	}
+}
+END_TEST
+
 START_TEST(test_via_maddr_and_param_names_case_insensitive)
 {
 	struct sip_via via;
@@ -380,6 +425,27 @@ START_TEST(test_addr_tag_extraction)
 	addr_ok(&a, "<tel:+15551234567>;tag=t1");
 	ck_assert_int_eq(a.uri.scheme, SIP_SCHEME_TEL);
 	ck_pl(a.tag, "t1");
+}
+END_TEST
+
+START_TEST(test_addr_tag_first_occurrence_quoted_or_without_value)
+{
+	struct sip_addr a;
+	struct pl t;
+
+	addr_ok(&a, "<sip:b@example.com>;tag=first;tag=second");
+	ck_pl(a.tag, "first");
+	addr_ok(&a, "<sip:b@example.com> ; Tag = \"q;t\" ;tag=y");
+	ck_pl(a.tag, "\"q;t\"");
+	addr_ok(&a, "sip:b@example.com;tag;tag=x");
+	ck_assert_ptr_nonnull(a.tag.p);
+	ck_assert_uint_eq(a.tag.l, 0);
+	/* a malformed list: no tag, no parameters */
+	t = P("<sip:b@example.com>;tag=a;;");
+	ck_assert_int_eq(sip_addr_decode(&a, &t), EBADMSG);
+	ck_assert_ptr_null(a.tag.p);
+	ck_assert_ptr_null(a.params.p);
+	ck_pl(a.uri.host, "example.com");
 }
 END_TEST
 
@@ -649,6 +715,8 @@ static Suite *sip_hdr_suite(void)
 	tcase_add_test(tc, test_via_received_ipv6_in_and_out_of_brackets);
 	tcase_add_test(tc, test_via_rport_with_and_without_value);
 	tcase_add_test(tc, test_via_maddr_and_param_names_case_insensitive);
+	tcase_add_test(tc, test_via_first_occurrence_of_each_param_counts);
+	tcase_add_test(tc, test_via_malformed_params_leave_the_known_ones_unset);
 	tcase_add_test(tc, test_via_lws_around_separators);
 	tcase_add_test(tc, test_via_missing_sent_by_is_ebadmsg);
 	tcase_add_test(tc, test_via_empty_or_junk_params_are_ebadmsg);
@@ -664,6 +732,7 @@ static Suite *sip_hdr_suite(void)
 	tcase_add_test(tc, test_addr_malformed_is_ebadmsg);
 	tcase_add_test(tc, test_addr_contact_star);
 	tcase_add_test(tc, test_addr_tag_extraction);
+	tcase_add_test(tc, test_addr_tag_first_occurrence_quoted_or_without_value);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cseq");
