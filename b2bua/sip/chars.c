@@ -10,19 +10,27 @@
 #define U CC_USER
 #define P CC_PARAM
 #define H CC_HOST
+#define S CC_URI_STOP
 
 /* token: alphanum - . ! % * _ + ` ' ~
  * user (unreserved + user-unreserved): alphanum - _ . ! ~ * ' ( ) & = + $ , ; ? /
  * param (unreserved + param-unreserved): alphanum - _ . ! ~ * ' ( ) [ ] / : & + $
- * host: alphanum - . */
-const uint8_t sip_cc[256] = {
-	['\t'] = W, ['\n'] = W, ['\r'] = W, [' '] = W,
+ * host: alphanum - .
+ * URI stop: the controls, SP, DEL, < > " @ ? : */
+const uint16_t sip_cc[256] = {
+	[0x00] = S, [0x01] = S, [0x02] = S, [0x03] = S, [0x04] = S, [0x05] = S,
+	[0x06] = S, [0x07] = S, [0x08] = S, ['\t'] = W | S, ['\n'] = W | S,
+	[0x0b] = S, [0x0c] = S, ['\r'] = W | S, [0x0e] = S, [0x0f] = S,
+	[0x10] = S, [0x11] = S, [0x12] = S, [0x13] = S, [0x14] = S, [0x15] = S,
+	[0x16] = S, [0x17] = S, [0x18] = S, [0x19] = S, [0x1a] = S, [0x1b] = S,
+	[0x1c] = S, [0x1d] = S, [0x1e] = S, [0x1f] = S, [' '] = W | S, [0x7f] = S,
+	['<'] = S, ['>'] = S, ['"'] = S, ['@'] = S,
 	['!'] = T | U | P, ['%'] = T, ['*'] = T | U | P, ['_'] = T | U | P,
 	['+'] = T | U | P, ['`'] = T, ['\''] = T | U | P, ['~'] = T | U | P,
 	['-'] = T | U | P | H, ['.'] = T | U | P | H,
 	['('] = U | P, [')'] = U | P, ['&'] = U | P, ['='] = U, ['$'] = U | P,
-	[','] = U, [';'] = U, ['?'] = U, ['/'] = U | P, ['['] = P, [']'] = P,
-	[':'] = P,
+	[','] = U, [';'] = U, ['?'] = U | S, ['/'] = U | P, ['['] = P, [']'] = P,
+	[':'] = P | S,
 	['0'] = T | X | D | U | P | H, ['1'] = T | X | D | U | P | H,
 	['2'] = T | X | D | U | P | H, ['3'] = T | X | D | U | P | H,
 	['4'] = T | X | D | U | P | H, ['5'] = T | X | D | U | P | H,
@@ -40,7 +48,7 @@ const uint8_t sip_cc[256] = {
 	AL('w'), AL('x'), AL('y'), AL('z'),
 };
 
-bool sip_check_escaped(const char *p, size_t l, uint8_t cls, const char *extra)
+bool sip_check_escaped_tail(const char *p, size_t l, uint16_t cls, const char *extra)
 {
 	for (size_t i = 0; i < l; i++) {
 		unsigned char c = (unsigned char)p[i];
@@ -109,21 +117,37 @@ bool sip_check_hostname(const char *p, size_t l)
 
 bool sip_check_ipv4(const char *p, size_t l)
 {
-	unsigned parts = 0, val = 0, digits = 0;
+	const char *end = p + l;
 
-	for (size_t i = 0; i <= l; i++) {
-		if (i == l || p[i] == '.') {
-			if (!digits || val > 255)
+	/* four parts of one to three digits, each at most 255, between dots */
+	for (int part = 0; part < 4; part++) {
+		const char *s = p;
+		unsigned val = 0;
+
+		if (part > 0) {
+			if (p >= end || *p != '.')
 				return false;
-			parts++;
-			val = digits = 0;
-			continue;
+			s = ++p;
 		}
-		if (!cc_is((unsigned char)p[i], CC_DIGIT) || ++digits > 3)
+		while (p < end && p - s < 3 && cc_is((unsigned char)*p, CC_DIGIT))
+			val = val * 10 + (unsigned)(*p++ - '0');
+		if (p == s || val > 255)
 			return false;
-		val = val * 10 + (unsigned)(p[i] - '0');
 	}
-	return parts == 4;
+	return p == end;
+}
+
+bool sip_host_type(const char *p, size_t l, enum sip_host_type *type)
+{
+	/* an IPv4 address starts with a digit; so may a hostname's first
+	 * label, but its last one starts with a letter */
+	if (cc_is((unsigned char)p[0], CC_DIGIT) && sip_check_ipv4(p, l))
+		*type = SIP_HOST_IPV4;
+	else if (sip_check_hostname(p, l))
+		*type = SIP_HOST_NAME;
+	else
+		return false;
+	return true;
 }
 
 const char *sip_scan_quoted(const char *p, const char *end)

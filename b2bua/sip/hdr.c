@@ -232,21 +232,14 @@ int sip_via_decode(struct sip_via *via, const struct pl *value)
 		if (p == s)
 			return EBADMSG;
 		via->host = pl_make(s, (size_t)(p - s));
-		if (sip_check_ipv4(s, (size_t)(p - s)))
-			via->host_type = SIP_HOST_IPV4;
-		else if (sip_check_hostname(s, (size_t)(p - s)))
-			via->host_type = SIP_HOST_NAME;
-		else
+		if (!sip_host_type(s, (size_t)(p - s), &via->host_type))
 			return EBADMSG;
 	}
 	s = skip_lws(p, end);
 	if (s < end && *s == ':') {
-		p = skip_lws(s + 1, end);
-		s = p;
-		while (p < end && cc_is((unsigned char)*p, CC_DIGIT))
-			p++;
-		struct pl pp = pl_make(s, (size_t)(p - s));
-		if (pl_u32(&pp, 65535, &port))
+		s = skip_lws(s + 1, end);
+		p = scan_port(s, end, &port);
+		if (p == s || port > 65535)
 			return EBADMSG;
 		via->port = (uint16_t)port;
 	}

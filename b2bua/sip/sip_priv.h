@@ -16,11 +16,13 @@ enum {
 	CC_USER = 1 << 5,	/* unreserved / user-unreserved (escapes handled apart) */
 	CC_PARAM = 1 << 6,	/* paramchar without the escapes */
 	CC_HOST = 1 << 7,	/* hostname and IPv4 characters */
+	CC_URI_STOP = 1 << 8,	/* what sip_uri_decode looks at: controls, SP, DEL,
+				 * < > " (never in a URI) and @ ? : (where it splits) */
 };
 
-extern const uint8_t sip_cc[256];
+extern const uint16_t sip_cc[256];
 
-static inline bool cc_is(unsigned char c, uint8_t cls)
+static inline bool cc_is(unsigned char c, uint16_t cls)
 {
 	return (sip_cc[c] & cls) != 0;
 }
@@ -62,8 +64,35 @@ static inline const char *rskip_lws(const char *start, const char *end)
 	return end;
 }
 
-/* checks an escaped run (unreserved chars of class cls or %HH) */
-bool sip_check_escaped(const char *p, size_t l, uint8_t cls, const char *extra);
+/* sip_check_escaped past its run of plain characters */
+bool sip_check_escaped_tail(const char *p, size_t l, uint16_t cls, const char *extra);
+
+/* checks an escaped run: characters of class cls, %HH escapes, octets above
+ * 0x7f and the characters of extra (may be NULL).  The run of plain class
+ * characters that most of a URI is is checked here, inline; cls must not
+ * hold '%' (CC_USER and CC_PARAM do not). */
+static inline bool sip_check_escaped(const char *p, size_t l, uint16_t cls, const char *extra)
+{
+	size_t i = 0;
+
+	while (i < l && cc_is((unsigned char)p[i], cls))
+		i++;
+	return i == l || sip_check_escaped_tail(p + i, l - i, cls, extra);
+}
+
+/* the digits at p: returns the position after them; *val is their value,
+ * or 65536 when that is larger (enough to reject a port) */
+static inline const char *scan_port(const char *p, const char *end, uint32_t *val)
+{
+	uint32_t v = 0;
+
+	for (; p < end && cc_is((unsigned char)*p, CC_DIGIT); p++) {
+		if (v <= 65535)
+			v = v * 10 + (uint32_t)(*p - '0');
+	}
+	*val = v > 65535 ? 65536 : v;
+	return p;
+}
 /* checks an IPv6 reference body (between the brackets) loosely:
  * hex digits, ':' and '.', at least two ':' */
 bool sip_check_ipv6(const char *p, size_t l);
@@ -71,6 +100,9 @@ bool sip_check_ipv4(const char *p, size_t l);
 /* RFC 3261 25.1 hostname: labels of alphanumerics and inner '-', the last
  * one starting with a letter, an optional trailing '.' */
 bool sip_check_hostname(const char *p, size_t l);
+/* the type of a host (an IPv4 address or a hostname, l > 0) into *type;
+ * false when it is neither */
+bool sip_host_type(const char *p, size_t l, enum sip_host_type *type);
 /* p at an opening quote; returns the position after the closing quote,
  * or NULL when it is unterminated (backslash escapes honoured) */
 const char *sip_scan_quoted(const char *p, const char *end);
