@@ -156,14 +156,15 @@ static const uint8_t hdr_compact[26] = {
 };
 
 /* Open-addressing table over hdr_names, keyed by length and the first and
- * last letters; built once at start, read-only afterwards. */
+ * last letters (their 0x20 bit set, so that either case hashes alike);
+ * built once at start, read-only afterwards. */
 #define HDR_HASH_SIZE 256u
 static uint8_t hdr_hash[HDR_HASH_SIZE];	/* index + 1 into hdr_names, 0 empty */
 
 static inline unsigned hdr_hash_key(const char *name, size_t len)
 {
-	return ((unsigned)len * 31u + lc((unsigned char)name[0]) * 7u +
-		lc((unsigned char)name[len - 1])) & (HDR_HASH_SIZE - 1);
+	return ((unsigned)len * 31u + ((unsigned char)name[0] | 0x20u) * 7u +
+		((unsigned char)name[len - 1] | 0x20u)) & (HDR_HASH_SIZE - 1);
 }
 
 __attribute__((constructor)) static void build_index(void)
@@ -174,6 +175,52 @@ __attribute__((constructor)) static void build_index(void)
 			k = (k + 1) & (HDR_HASH_SIZE - 1);
 		hdr_hash[k] = (uint8_t)(i + 1);
 	}
+}
+
+/* A name against a table name, several bytes at a time.  Table names are
+ * lower-case letters and '-': a letter has its 0x40 bit set and '-' has
+ * not, so (t & 0x40..) >> 1 is the 0x20 bit, at the letters only, that
+ * the name may have either way. */
+static inline bool eq8(const char *p, const char *t)
+{
+	uint64_t a, b;
+
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, t, sizeof(b));
+	return (a | ((b & UINT64_C(0x4040404040404040)) >> 1)) == b;
+}
+
+static inline bool eq4(const char *p, const char *t)
+{
+	uint32_t a, b;
+
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, t, sizeof(b));
+	return (a | ((b & UINT32_C(0x40404040)) >> 1)) == b;
+}
+
+static inline bool eq2(const char *p, const char *t)
+{
+	uint16_t a, b;
+
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, t, sizeof(b));
+	return (uint16_t)(a | ((b & 0x4040u) >> 1)) == b;
+}
+
+/* len >= 2 bytes; the last comparison overlaps the one before it */
+static bool name_eq(const char *p, const char *t, size_t len)
+{
+	if (len >= 8) {
+		for (size_t i = 0; i + 8 < len; i += 8) {
+			if (!eq8(p + i, t + i))
+				return false;
+		}
+		return eq8(p + len - 8, t + len - 8);
+	}
+	if (len >= 4)
+		return eq4(p, t) && eq4(p + len - 4, t + len - 4);
+	return eq2(p, t) && eq2(p + len - 2, t + len - 2);
 }
 
 enum sip_hdr_id sip_hdr_lookup(const char *name, size_t len)
@@ -188,13 +235,8 @@ enum sip_hdr_id sip_hdr_lookup(const char *name, size_t len)
 	}
 	for (k = hdr_hash_key(name, len); hdr_hash[k]; k = (k + 1) & (HDR_HASH_SIZE - 1)) {
 		const struct hdr_name *h = &hdr_names[hdr_hash[k] - 1];
-		size_t i = 0;
 
-		if (h->len != len)
-			continue;
-		while (i < len && lc((unsigned char)name[i]) == (unsigned char)h->name[i])
-			i++;
-		if (i == len)
+		if (h->len == len && name_eq(name, h->name, len))
 			return (enum sip_hdr_id)h->id;
 	}
 	return SIP_HDR_OTHER;

@@ -593,6 +593,35 @@ START_TEST(test_hdr_lookup_round_trips_every_id)
 }
 END_TEST
 
+/* one byte changed anywhere in a name makes it another name, unless the
+ * byte is the same letter in the other case */
+START_TEST(test_hdr_lookup_exact_at_every_byte)
+{
+	static const unsigned char subst[] = { '-', '_', '\r', '\0', '.', '@', '`', '[', '{', 0xc1 };
+
+	for (unsigned i = SIP_HDR_OTHER + 1; i < SIP_HDR_COUNT; i++) {
+		const char *name = sip_hdr_name((enum sip_hdr_id)i);
+		size_t n = strlen(name);
+		char buf[64];
+
+		for (size_t k = 0; k < n; k++) {
+			for (size_t j = 0; j < sizeof(subst) + 1; j++) {
+				unsigned char c = j < sizeof(subst) ? subst[j] : (unsigned char)(name[k] ^ 0x20);
+				bool same_letter = ((c | 0x20) == (name[k] | 0x20)) &&
+						   (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+
+				memcpy(buf, name, n);
+				buf[k] = (char)c;
+				if (c == (unsigned char)name[k])
+					continue;
+				ck_assert_msg((sip_hdr_lookup(buf, n) == (enum sip_hdr_id)i) == same_letter,
+					      "%s with byte %zu as 0x%02x", name, k, c);
+			}
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_hdr_lookup_unknown_names)
 {
 	ck_assert_int_eq(sip_hdr_lookup("", 0), SIP_HDR_OTHER);
@@ -750,6 +779,7 @@ static Suite *sip_hdr_suite(void)
 
 	tc = tcase_create("tables");
 	tcase_add_test(tc, test_hdr_lookup_round_trips_every_id);
+	tcase_add_test(tc, test_hdr_lookup_exact_at_every_byte);
 	tcase_add_test(tc, test_hdr_lookup_unknown_names);
 	tcase_add_test(tc, test_hdr_name_canonical_spelling);
 	tcase_add_test(tc, test_method_lookup_case_sensitive);
