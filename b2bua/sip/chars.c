@@ -115,35 +115,51 @@ bool sip_check_hostname(const char *p, size_t l)
 	return cc_is((unsigned char)p[last], CC_ALPHA);
 }
 
-bool sip_check_ipv4(const char *p, size_t l)
+/* the end of the IPv4 address at p (four parts of one to three digits,
+ * each at most 255, between dots), or NULL when none starts there */
+static const char *ipv4_end(const char *p, const char *end)
 {
-	const char *end = p + l;
-
-	/* four parts of one to three digits, each at most 255, between dots */
 	for (int part = 0; part < 4; part++) {
-		const char *s = p;
-		unsigned val = 0;
+		unsigned val = 0, n = 0;
 
 		if (part > 0) {
 			if (p >= end || *p != '.')
-				return false;
-			s = ++p;
+				return NULL;
+			p++;
 		}
-		while (p < end && p - s < 3 && cc_is((unsigned char)*p, CC_DIGIT))
-			val = val * 10 + (unsigned)(*p++ - '0');
-		if (p == s || val > 255)
-			return false;
+		for (; n < 3 && p < end && cc_is((unsigned char)*p, CC_DIGIT); n++, p++)
+			val = val * 10 + (unsigned)(*p - '0');
+		if (n == 0 || val > 255)
+			return NULL;
 	}
-	return p == end;
+	return p;
 }
 
-bool sip_host_type(const char *p, size_t l, enum sip_host_type *type)
+bool sip_check_ipv4(const char *p, size_t l)
 {
+	return ipv4_end(p, p + l) == p + l;
+}
+
+bool sip_host_scan(const char *p, const char *end, const char **hend, enum sip_host_type *type)
+{
+	const char *e = ipv4_end(p, end);
+
+	/* an IPv4 address read in one pass, when no host character follows */
+	if (e && (e == end || !cc_is((unsigned char)*e, CC_HOST))) {
+		*hend = e;
+		*type = SIP_HOST_IPV4;
+		return true;
+	}
+	for (e = p; e < end && cc_is((unsigned char)*e, CC_HOST); e++)
+		;
+	*hend = e;
+	if (e == p)
+		return false;
 	/* an IPv4 address starts with a digit; so may a hostname's first
 	 * label, but its last one starts with a letter */
-	if (cc_is((unsigned char)p[0], CC_DIGIT) && sip_check_ipv4(p, l))
+	if (cc_is((unsigned char)*p, CC_DIGIT) && sip_check_ipv4(p, (size_t)(e - p)))
 		*type = SIP_HOST_IPV4;
-	else if (sip_check_hostname(p, l))
+	else if (sip_check_hostname(p, (size_t)(e - p)))
 		*type = SIP_HOST_NAME;
 	else
 		return false;

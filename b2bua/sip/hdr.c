@@ -227,12 +227,11 @@ int sip_via_decode(struct sip_via *via, const struct pl *value)
 		p = rb + 1;
 	} else {
 		s = p;
-		while (p < end && cc_is((unsigned char)*p, CC_HOST))
-			p++;
+		bool ok = sip_host_scan(s, end, &p, &via->host_type);
 		if (p == s)
 			return EBADMSG;
 		via->host = pl_make(s, (size_t)(p - s));
-		if (!sip_host_type(s, (size_t)(p - s), &via->host_type))
+		if (!ok)
 			return EBADMSG;
 	}
 	s = skip_lws(p, end);

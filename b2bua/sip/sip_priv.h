@@ -100,9 +100,11 @@ bool sip_check_ipv4(const char *p, size_t l);
 /* RFC 3261 25.1 hostname: labels of alphanumerics and inner '-', the last
  * one starting with a letter, an optional trailing '.' */
 bool sip_check_hostname(const char *p, size_t l);
-/* the type of a host (an IPv4 address or a hostname, l > 0) into *type;
- * false when it is neither */
-bool sip_host_type(const char *p, size_t l, enum sip_host_type *type);
+/* The host at p, an IPv4 address or a hostname (RFC 3261 25.1; not an
+ * IPv6 reference): *hend is set to the end of its run of host characters
+ * (p when there are none); returns true, and sets *type, when the run is
+ * one or the other. */
+bool sip_host_scan(const char *p, const char *end, const char **hend, enum sip_host_type *type);
 /* p at an opening quote; returns the position after the closing quote,
  * or NULL when it is unterminated (backslash escapes honoured) */
 const char *sip_scan_quoted(const char *p, const char *end);

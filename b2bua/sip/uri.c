@@ -16,12 +16,11 @@ static int host_decode(struct sip_uri *uri, const char *p, const char *end, cons
 		uri->host_type = SIP_HOST_IPV6;
 		p = rb + 1;
 	} else {
-		while (p < end && cc_is((unsigned char)*p, CC_HOST))
-			p++;
+		bool ok = sip_host_scan(h, end, &p, &uri->host_type);
 		if (p == h)
 			return EBADMSG;
 		uri->host = pl_make(h, (size_t)(p - h));
-		if (!sip_host_type(h, (size_t)(p - h), &uri->host_type))
+		if (!ok)
 			return EBADMSG;
 	}
 	if (p < end && *p == ':') {

@@ -124,6 +124,16 @@ START_TEST(test_via_host_types_and_port)
 	via_bad("SIP/2.0/UDP 2001:db8::1");
 	via_bad("SIP/2.0/UDP [2001:db8::1");
 	via_bad("SIP/2.0/UDP [zz::1]");
+	/* an IPv4 address is the whole run of host characters */
+	via_ok(&via, "SIP/2.0/UDP 10.0.0.1.example.com:5062");
+	ck_assert_int_eq(via.host_type, SIP_HOST_NAME);
+	ck_pl(via.host, "10.0.0.1.example.com");
+	ck_assert_uint_eq(via.port, 5062);
+	via_ok(&via, "SIP/2.0/UDP 10.0.0.1 ;branch=z9hG4bK4");
+	ck_assert_int_eq(via.host_type, SIP_HOST_IPV4);
+	ck_pl(via.host, "10.0.0.1");
+	via_bad("SIP/2.0/UDP 10.0.0.1x");
+	via_bad("SIP/2.0/UDP 10.0.0.256");
 }
 END_TEST
 

@@ -425,6 +425,28 @@ START_TEST(test_ipv4_parts_of_one_to_three_digits)
 }
 END_TEST
 
+/* a host that starts like an IPv4 address is the whole run of host
+ * characters: a name when it goes on with letters */
+START_TEST(test_ipv4_prefix_of_a_longer_host)
+{
+	struct sip_uri u;
+
+	ok(&u, "sip:alice@192.0.2.1.example.com:5060");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	ck_pl(u.host, "192.0.2.1.example.com");
+	ck_assert_uint_eq(u.port, 5060);
+	ok(&u, "sip:192.0.2.1-a.example.com;lr");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	ck_pl(u.host, "192.0.2.1-a.example.com");
+	ok(&u, "sip:192.0.2.1;lr?h=v");
+	ck_assert_int_eq(u.host_type, SIP_HOST_IPV4);
+	ck_pl(u.host, "192.0.2.1");
+	bad("sip:192.0.2.1x");
+	bad("sip:192.0.2.1999");
+	bad("sip:192.0.2.1_");
+}
+END_TEST
+
 START_TEST(test_userinfo_splits_at_its_first_colon)
 {
 	struct sip_uri u;
@@ -508,6 +530,7 @@ static Suite *sip_uri_suite(void)
 	tcase_add_test(tc, test_bad_hosts_are_ebadmsg);
 	tcase_add_test(tc, test_hostname_grammar_enforced);
 	tcase_add_test(tc, test_ipv4_parts_of_one_to_three_digits);
+	tcase_add_test(tc, test_ipv4_prefix_of_a_longer_host);
 	tcase_add_test(tc, test_userinfo_splits_at_its_first_colon);
 	tcase_add_test(tc, test_escapes_at_either_end_of_a_run);
 	tcase_add_test(tc, test_controls_and_del_anywhere_are_ebadmsg);
