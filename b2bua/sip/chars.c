@@ -11,19 +11,24 @@
 #define P CC_PARAM
 #define H CC_HOST
 #define S CC_URI_STOP
+#define C CC_CTL
 
 /* token: alphanum - . ! % * _ + ` ' ~
  * user (unreserved + user-unreserved): alphanum - _ . ! ~ * ' ( ) & = + $ , ; ? /
  * param (unreserved + param-unreserved): alphanum - _ . ! ~ * ' ( ) [ ] / : & + $
  * host: alphanum - .
+ * control: the controls, SP and DEL
  * URI stop: the controls, SP, DEL, < > " @ ? : */
 const uint16_t sip_cc[256] = {
-	[0x00] = S, [0x01] = S, [0x02] = S, [0x03] = S, [0x04] = S, [0x05] = S,
-	[0x06] = S, [0x07] = S, [0x08] = S, ['\t'] = W | S, ['\n'] = W | S,
-	[0x0b] = S, [0x0c] = S, ['\r'] = W | S, [0x0e] = S, [0x0f] = S,
-	[0x10] = S, [0x11] = S, [0x12] = S, [0x13] = S, [0x14] = S, [0x15] = S,
-	[0x16] = S, [0x17] = S, [0x18] = S, [0x19] = S, [0x1a] = S, [0x1b] = S,
-	[0x1c] = S, [0x1d] = S, [0x1e] = S, [0x1f] = S, [' '] = W | S, [0x7f] = S,
+	[0x00] = C | S, [0x01] = C | S, [0x02] = C | S, [0x03] = C | S,
+	[0x04] = C | S, [0x05] = C | S, [0x06] = C | S, [0x07] = C | S,
+	[0x08] = C | S, ['\t'] = W | C | S, ['\n'] = W | C | S, [0x0b] = C | S,
+	[0x0c] = C | S, ['\r'] = W | C | S, [0x0e] = C | S, [0x0f] = C | S,
+	[0x10] = C | S, [0x11] = C | S, [0x12] = C | S, [0x13] = C | S,
+	[0x14] = C | S, [0x15] = C | S, [0x16] = C | S, [0x17] = C | S,
+	[0x18] = C | S, [0x19] = C | S, [0x1a] = C | S, [0x1b] = C | S,
+	[0x1c] = C | S, [0x1d] = C | S, [0x1e] = C | S, [0x1f] = C | S,
+	[' '] = W | C | S, [0x7f] = C | S,
 	['<'] = S, ['>'] = S, ['"'] = S, ['@'] = S,
 	['!'] = T | U | P, ['%'] = T, ['*'] = T | U | P, ['_'] = T | U | P,
 	['+'] = T | U | P, ['`'] = T, ['\''] = T | U | P, ['~'] = T | U | P,

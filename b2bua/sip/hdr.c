@@ -254,14 +254,10 @@ int sip_via_decode(struct sip_via *via, const struct pl *value)
 	return 0;
 }
 
-/* display-name = *(token LWS) / quoted-string */
-static bool dname_valid(const char *p, const char *end)
+/* display-name = *(token LWS) (a quoted-string is checked as it is
+ * skipped); octets above 0x7f are tolerated (RFC 4475 3.1.1.2) */
+static bool dname_tokens_valid(const char *p, const char *end)
 {
-	p = skip_lws(p, end);
-	if (p < end && *p == '"') {
-		p = sip_scan_quoted(p, end);
-		return p && skip_lws(p, end) == end;
-	}
 	for (; p < end; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (!cc_is(c, CC_TOKEN | CC_WS) && c < 0x80)
@@ -295,6 +291,7 @@ int sip_addr_decode(struct sip_addr *addr, const struct pl *value)
 	/* name-addr if a '<' comes before any ';' outside quotes */
 	s = p;
 	if (*s == '"') {
+		/* a quoted display name, checked as it is skipped */
 		s = sip_scan_quoted(s, end);
 		if (!s)
 			return EBADMSG;
@@ -306,11 +303,11 @@ int sip_addr_decode(struct sip_addr *addr, const struct pl *value)
 			s++;
 		if (s < end && *s == '"')
 			return EBADMSG;
+		if (s < end && *s == '<' && !dname_tokens_valid(p, s))
+			return EBADMSG;
 	}
 	if (s < end && *s == '<') {
 		const char *gt;
-		if (!dname_valid(p, s))
-			return EBADMSG;
 		addr->dname = pl_make(p, (size_t)(rskip_lws(p, s) - p));
 		addr->angle = true;
 		gt = memchr(s, '>', (size_t)(end - s));

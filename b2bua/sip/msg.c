@@ -194,15 +194,11 @@ static void decode_essentials(struct sip_msg *msg)
 
 	h = single(msg, SIP_HDR_CALL_ID, "Missing Call-ID Header", "Duplicate Call-ID Header");
 	if (h) {
+		size_t i = 0;
 		msg->callid = h->val;
-		for (size_t i = 0; i < h->val.l; i++) {
-			unsigned char c = (unsigned char)h->val.p[i];
-			if (c <= ' ' || c == 0x7f) {
-				BAD(msg, 400, "Malformed Call-ID Header");
-				break;
-			}
-		}
-		if (!h->val.l)
+		while (i < h->val.l && !cc_is((unsigned char)h->val.p[i], CC_CTL))
+			i++;
+		if (i < h->val.l || !h->val.l)
 			BAD(msg, 400, "Malformed Call-ID Header");
 	}
 

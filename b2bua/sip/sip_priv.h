@@ -18,6 +18,7 @@ enum {
 	CC_HOST = 1 << 7,	/* hostname and IPv4 characters */
 	CC_URI_STOP = 1 << 8,	/* what sip_uri_decode looks at: controls, SP, DEL,
 				 * < > " (never in a URI) and @ ? : (where it splits) */
+	CC_CTL = 1 << 9,	/* controls, SP and DEL: in no word (RFC 3261 25.1) */
 };
 
 extern const uint16_t sip_cc[256];

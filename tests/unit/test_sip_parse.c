@@ -775,6 +775,30 @@ START_TEST(test_malformed_from_to_callid_cseq_are_400)
 }
 END_TEST
 
+/* RFC 3261 25.1: callid = word ["@" word]; a word is any visible
+ * character but a few, and never a control, a space or DEL */
+START_TEST(test_callid_words_kept_controls_space_and_del_are_400)
+{
+	static const char *const bad[] = {
+		"Call-ID: a\tb@example.com\r\n", "Call-ID: a\001b@example.com\r\n",
+		"Call-ID: ab@example.com\x7f\r\n", "Call-ID: ab@exa\x1fmple.com\r\n",
+		"Call-ID: ab\r\n @example.com\r\n",
+	};
+	struct sip_msg *msg;
+	char buf[512];
+
+	msg = parse(INV VIA MF TO FROM "Call-ID: <a>\"b\"@[c]:d?/{e}~!%\xc3\xa9\r\n" CSEQ
+		    EMPTY_BODY, 0);
+	ck_assert_uint_eq(msg->bad.status, 0);
+	ck_pl(msg->callid, "<a>\"b\"@[c]:d?/{e}~!%\xc3\xa9");
+	sip_msg_free(msg);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s%s%s", INV VIA MF TO FROM, bad[i], CSEQ EMPTY_BODY);
+		ck_assert_uint_eq(bad_status(buf, 0, "Malformed Call-ID Header"), 400);
+	}
+}
+END_TEST
+
 START_TEST(test_cseq_method_mismatch_is_400)
 {
 	ck_assert_uint_eq(bad_status(INV VIA MF TO FROM CALLID "CSeq: 1 BYE\r\n" EMPTY_BODY, 0,
@@ -1398,6 +1422,7 @@ static Suite *sip_parse_suite(void)
 	tcase_add_test(tc, test_duplicated_mandatory_header_is_400_with_reason);
 	tcase_add_test(tc, test_max_forwards_optional_but_must_be_a_small_number);
 	tcase_add_test(tc, test_malformed_from_to_callid_cseq_are_400);
+	tcase_add_test(tc, test_callid_words_kept_controls_space_and_del_are_400);
 	tcase_add_test(tc, test_cseq_method_mismatch_is_400);
 	tcase_add_test(tc, test_unknown_method_with_cseq_mismatch_is_501);
 	tcase_add_test(tc, test_response_cseq_method_need_not_match_anything);
