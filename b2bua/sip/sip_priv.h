@@ -69,9 +69,10 @@ static inline const char *rskip_lws(const char *start, const char *end)
 bool sip_check_escaped_tail(const char *p, size_t l, uint16_t cls, const char *extra);
 
 /* checks an escaped run: characters of class cls, %HH escapes, octets above
- * 0x7f and the characters of extra (may be NULL).  The run of plain class
- * characters that most of a URI is is checked here, inline; cls must not
- * hold '%' (CC_USER and CC_PARAM do not). */
+ * 0x7f and the characters of extra (may be NULL).  Most of a URI is plain
+ * class characters: their run is checked here, inline, and the rest from
+ * the first other character on.  cls must not hold '%' (CC_USER and
+ * CC_PARAM do not). */
 static inline bool sip_check_escaped(const char *p, size_t l, uint16_t cls, const char *extra)
 {
 	size_t i = 0;
@@ -94,6 +95,7 @@ static inline const char *scan_port(const char *p, const char *end, uint32_t *va
 	*val = v > 65535 ? 65536 : v;
 	return p;
 }
+
 /* checks an IPv6 reference body (between the brackets) loosely:
  * hex digits, ':' and '.', at least two ':' */
 bool sip_check_ipv6(const char *p, size_t l);

@@ -80,14 +80,17 @@ static int uri_scan(const char *p, const char *end, struct uri_marks *m)
 
 		if (!cc_is(c, CC_URI_STOP))
 			continue;
-		if (c == '@')
+		if (c == '@') {
 			m->at = p;
-		else if (c == '?')
-			m->question = m->question ? m->question : p;
-		else if (c == ':')
-			m->colon = m->colon ? m->colon : p;
-		else
+		} else if (c == '?') {
+			if (!m->question)
+				m->question = p;
+		} else if (c == ':') {
+			if (!m->colon)
+				m->colon = p;
+		} else {
 			return EBADMSG;
+		}
 	}
 	return 0;
 }
