@@ -96,30 +96,6 @@ bool sip_check_ipv6(const char *p, size_t l)
 	return colons >= 2;
 }
 
-bool sip_check_hostname(const char *p, size_t l)
-{
-	size_t start = 0, last = 0;
-
-	if (l && p[l - 1] == '.')
-		l--;
-	if (l == 0)
-		return false;
-	for (size_t i = 0; i <= l; i++) {
-		if (i < l && p[i] != '.') {
-			unsigned char c = (unsigned char)p[i];
-			if (!cc_is(c, CC_ALPHA | CC_DIGIT) && c != '-')
-				return false;
-			continue;
-		}
-		/* a label: non-empty, no '-' at either end */
-		if (i == start || p[start] == '-' || p[i - 1] == '-')
-			return false;
-		last = start;
-		start = i + 1;
-	}
-	return cc_is((unsigned char)p[last], CC_ALPHA);
-}
-
 /* the end of the IPv4 address at p (four parts of one to three digits,
  * each at most 255, between dots), or NULL when none starts there */
 static const char *ipv4_end(const char *p, const char *end)
@@ -140,34 +116,42 @@ static const char *ipv4_end(const char *p, const char *end)
 	return p;
 }
 
-bool sip_check_ipv4(const char *p, size_t l)
-{
-	return ipv4_end(p, p + l) == p + l;
-}
-
 bool sip_host_scan(const char *p, const char *end, const char **hend, enum sip_host_type *type)
 {
 	const char *e = ipv4_end(p, end);
+	const char *label = p, *last = p;
+	bool ok = true;
 
-	/* an IPv4 address read in one pass, when no host character follows */
+	/* An IPv4 address, when no host character follows it: then it is the
+	 * whole run.  (A run that is an address always passes here.) */
 	if (e && (e == end || !cc_is((unsigned char)*e, CC_HOST))) {
 		*hend = e;
 		*type = SIP_HOST_IPV4;
 		return true;
 	}
-	for (e = p; e < end && cc_is((unsigned char)*e, CC_HOST); e++)
-		;
+	/* Else a hostname (RFC 3261 25.1), checked as its run is walked:
+	 * labels of alphanumerics and inner '-', the last one starting with
+	 * a letter, and an optional trailing '.' */
+	for (e = p; e < end && cc_is((unsigned char)*e, CC_HOST); e++) {
+		if (*e != '.')
+			continue;
+		if (e == label || *label == '-' || e[-1] == '-')
+			ok = false;
+		last = label;
+		label = e + 1;
+	}
 	*hend = e;
 	if (e == p)
 		return false;
-	/* an IPv4 address starts with a digit; so may a hostname's first
-	 * label, but its last one starts with a letter */
-	if (cc_is((unsigned char)*p, CC_DIGIT) && sip_check_ipv4(p, (size_t)(e - p)))
-		*type = SIP_HOST_IPV4;
-	else if (sip_check_hostname(p, (size_t)(e - p)))
-		*type = SIP_HOST_NAME;
-	else
+	if (label < e) {
+		/* the last label, without a trailing '.' */
+		if (*label == '-' || e[-1] == '-')
+			ok = false;
+		last = label;
+	}
+	if (!ok || !cc_is((unsigned char)*last, CC_ALPHA))
 		return false;
+	*type = SIP_HOST_NAME;
 	return true;
 }
 

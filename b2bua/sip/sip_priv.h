@@ -99,10 +99,6 @@ static inline const char *scan_port(const char *p, const char *end, uint32_t *va
 /* checks an IPv6 reference body (between the brackets) loosely:
  * hex digits, ':' and '.', at least two ':' */
 bool sip_check_ipv6(const char *p, size_t l);
-bool sip_check_ipv4(const char *p, size_t l);
-/* RFC 3261 25.1 hostname: labels of alphanumerics and inner '-', the last
- * one starting with a letter, an optional trailing '.' */
-bool sip_check_hostname(const char *p, size_t l);
 /* The host at p, an IPv4 address or a hostname (RFC 3261 25.1; not an
  * IPv6 reference): *hend is set to the end of its run of host characters
  * (p when there are none); returns true, and sets *type, when the run is

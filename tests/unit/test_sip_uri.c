@@ -447,6 +447,30 @@ START_TEST(test_ipv4_prefix_of_a_longer_host)
 }
 END_TEST
 
+START_TEST(test_hostname_labels_and_trailing_dot)
+{
+	struct sip_uri u;
+
+	ok(&u, "sip:example.");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	ck_pl(u.host, "example.");
+	ok(&u, "sip:1a.b2:5060");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	ck_assert_uint_eq(u.port, 5060);
+	ok(&u, "sip:a--b.c-d.e");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	bad("sip:.");
+	bad("sip:a..");
+	bad("sip:a.b..");
+	bad("sip:-a.com");
+	bad("sip:a-.b.com");
+	bad("sip:a.b-");
+	bad("sip:a.b-.");
+	bad("sip:a.1b");
+	bad("sip:a.-");
+}
+END_TEST
+
 START_TEST(test_userinfo_splits_at_its_first_colon)
 {
 	struct sip_uri u;
@@ -531,6 +555,7 @@ static Suite *sip_uri_suite(void)
 	tcase_add_test(tc, test_hostname_grammar_enforced);
 	tcase_add_test(tc, test_ipv4_parts_of_one_to_three_digits);
 	tcase_add_test(tc, test_ipv4_prefix_of_a_longer_host);
+	tcase_add_test(tc, test_hostname_labels_and_trailing_dot);
 	tcase_add_test(tc, test_userinfo_splits_at_its_first_colon);
 	tcase_add_test(tc, test_escapes_at_either_end_of_a_run);
 	tcase_add_test(tc, test_controls_and_del_anywhere_are_ebadmsg);
