@@ -35,13 +35,20 @@ static inline unsigned char lc(unsigned char c)
 
 /* true when the l bytes at p equal the n bytes of lit, ignoring the case
  * of letters; lit holds no upper-case letter.  The lengths are compared
- * first, so most mismatches cost one comparison. */
+ * first, so most mismatches cost one comparison.  Where lit has a letter,
+ * the byte at p matches with its 0x20 bit set either way (only the two
+ * cases of that letter do); elsewhere it must be equal. */
 static inline bool caseeq(const char *p, size_t l, const char *lit, size_t n)
 {
 	if (l != n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		if (lc((unsigned char)p[i]) != (unsigned char)lit[i])
+		unsigned char t = (unsigned char)lit[i];
+		unsigned char c = (unsigned char)p[i];
+
+		if (t >= 'a' && t <= 'z')
+			c |= 0x20;
+		if (c != t)
 			return false;
 	}
 	return true;
