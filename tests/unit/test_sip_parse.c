@@ -1188,6 +1188,32 @@ START_TEST(test_sip_version_is_case_insensitive)
 }
 END_TEST
 
+/* only letters compare without case: a byte of the version that is not a
+ * letter, or a letter that differs by more than its case, is another one */
+START_TEST(test_sip_version_other_bytes_compare_exactly)
+{
+	static const struct { const char *line; unsigned status; const char *reason; } cases[] = {
+		{ "INVITE sip:bob@example.com SIP\0172.0\r\n", 400, "Malformed Request Line" },
+		{ "INVITE sip:bob@example.com SI\020/2.0\r\n", 400, "Malformed Request Line" },
+		/* SIP/ and another version: RFC 4475 3.1.2.16 */
+		{ "INVITE sip:bob@example.com SIP/2\0160\r\n", 505, "Version Not Supported" },
+		{ "INVITE sip:bob@example.com SIP/\0222.0\r\n", 505, "Version Not Supported" },
+	};
+	struct sip_parse_err perr;
+	char buf[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s%s", cases[i].line, HDRS "\r\n");
+		ck_assert_uint_eq(bad_status(buf, SIP_PARSE_DGRAM, cases[i].reason), cases[i].status);
+	}
+	/* not "SIP/": a request line, and a malformed one */
+	ck_assert_uint_eq(bad_status("SIP\0172.0 200 OK\r\n" HDRS "\r\n", SIP_PARSE_DGRAM,
+				     "Malformed Request Line"), 400);
+	ck_assert_int_eq(parse_fail("SIP/2.0\0 200 OK\r\n" HDRS "\r\n", SIP_PARSE_DGRAM, &perr),
+			 EBADMSG);
+}
+END_TEST
+
 /* ---- multipart bodies ---- */
 
 #define MP_HDRS INV HDRS
@@ -1395,6 +1421,7 @@ static Suite *sip_parse_suite(void)
 	tcase_add_test(tc, test_status_code_outside_100_699_is_ebadmsg);
 	tcase_add_test(tc, test_status_code_bounds_100_and_699_accepted);
 	tcase_add_test(tc, test_sip_version_is_case_insensitive);
+	tcase_add_test(tc, test_sip_version_other_bytes_compare_exactly);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("headers");
