@@ -320,6 +320,45 @@ START_TEST(test_folded_headers_decoded_through_the_fold)
 }
 END_TEST
 
+/* RFC 5118: IPv6 references in the Request-URI, Via, From and To, with
+ * upper-case compact names and parameters after folds */
+START_TEST(test_ipv6_references_compact_names_and_folded_params)
+{
+	struct sip_msg *msg = parse("INVITE sip:[2001:db8::1]:5070;transport=udp SIP/2.0\r\n"
+		"V: SIP/2.0/UDP [2001:db8::9]:5060\r\n ;branch=z9hG4bKv6\r\n"
+		"\t;received=[2001:db8::10] ;RPORT\r\n"
+		"Max-Forwards: 70\r\n"
+		"F: \"A, \\\"quoted\\\"\" <sip:alice@[2001:db8::2]>\r\n ;TAG=f6\r\n"
+		"T: <sips:bob@[::ffff:192.0.2.1]:5061>\r\n"
+		"I: v6@[2001:db8::2]\r\n"
+		"CSeq: 1 INVITE\r\n"
+		"L: 0\r\n\r\n", 0);
+
+	ck_assert_uint_eq(msg->bad.status, 0);
+	ck_assert_int_eq(msg->ruri.host_type, SIP_HOST_IPV6);
+	ck_pl(msg->ruri.host, "2001:db8::1");
+	ck_assert_uint_eq(msg->ruri.port, 5070);
+	ck_pl(msg->ruri.params, "transport=udp");
+	ck_assert_int_eq(msg->via.host_type, SIP_HOST_IPV6);
+	ck_pl(msg->via.host, "2001:db8::9");
+	ck_assert_uint_eq(msg->via.port, 5060);
+	ck_pl(msg->via.branch, "z9hG4bKv6");
+	ck_pl(msg->via.received, "[2001:db8::10]");
+	ck_assert(msg->via.has_rport);
+	ck_assert_uint_eq(msg->via.rport.l, 0);
+	ck_pl(msg->from.dname, "\"A, \\\"quoted\\\"\"");
+	ck_pl(msg->from.uri.host, "2001:db8::2");
+	ck_pl(msg->from.tag, "f6");
+	ck_assert_int_eq(msg->to.uri.scheme, SIP_SCHEME_SIPS);
+	ck_pl(msg->to.uri.host, "::ffff:192.0.2.1");
+	ck_assert_uint_eq(msg->to.uri.port, 5061);
+	ck_assert_ptr_null(msg->to.tag.p);
+	ck_pl(msg->callid, "v6@[2001:db8::2]");
+	ck_assert(msg->has_clen);
+	sip_msg_free(msg);
+}
+END_TEST
+
 START_TEST(test_compact_names_map_to_long_ids)
 {
 	static const struct { char c; enum sip_hdr_id id; } compact[] = {
@@ -1427,6 +1466,7 @@ static Suite *sip_parse_suite(void)
 	tc = tcase_create("headers");
 	tcase_add_test(tc, test_folded_value_contains_the_fold);
 	tcase_add_test(tc, test_folded_headers_decoded_through_the_fold);
+	tcase_add_test(tc, test_ipv6_references_compact_names_and_folded_params);
 	tcase_add_test(tc, test_compact_names_map_to_long_ids);
 	tcase_add_test(tc, test_compact_headers_in_a_message_decoded);
 	tcase_add_test(tc, test_header_names_case_insensitive);
