@@ -10,19 +10,32 @@
 #define U CC_USER
 #define P CC_PARAM
 #define H CC_HOST
+#define S CC_URI_STOP
+#define C CC_CTL
 
 /* token: alphanum - . ! % * _ + ` ' ~
  * user (unreserved + user-unreserved): alphanum - _ . ! ~ * ' ( ) & = + $ , ; ? /
  * param (unreserved + param-unreserved): alphanum - _ . ! ~ * ' ( ) [ ] / : & + $
- * host: alphanum - . */
-const uint8_t sip_cc[256] = {
-	['\t'] = W, ['\n'] = W, ['\r'] = W, [' '] = W,
+ * host: alphanum - .
+ * control: the controls, SP and DEL
+ * URI stop: the controls, SP, DEL, < > " @ ? : */
+const uint16_t sip_cc[256] = {
+	[0x00] = C | S, [0x01] = C | S, [0x02] = C | S, [0x03] = C | S,
+	[0x04] = C | S, [0x05] = C | S, [0x06] = C | S, [0x07] = C | S,
+	[0x08] = C | S, ['\t'] = W | C | S, ['\n'] = W | C | S, [0x0b] = C | S,
+	[0x0c] = C | S, ['\r'] = W | C | S, [0x0e] = C | S, [0x0f] = C | S,
+	[0x10] = C | S, [0x11] = C | S, [0x12] = C | S, [0x13] = C | S,
+	[0x14] = C | S, [0x15] = C | S, [0x16] = C | S, [0x17] = C | S,
+	[0x18] = C | S, [0x19] = C | S, [0x1a] = C | S, [0x1b] = C | S,
+	[0x1c] = C | S, [0x1d] = C | S, [0x1e] = C | S, [0x1f] = C | S,
+	[' '] = W | C | S, [0x7f] = C | S,
+	['<'] = S, ['>'] = S, ['"'] = S, ['@'] = S,
 	['!'] = T | U | P, ['%'] = T, ['*'] = T | U | P, ['_'] = T | U | P,
 	['+'] = T | U | P, ['`'] = T, ['\''] = T | U | P, ['~'] = T | U | P,
 	['-'] = T | U | P | H, ['.'] = T | U | P | H,
 	['('] = U | P, [')'] = U | P, ['&'] = U | P, ['='] = U, ['$'] = U | P,
-	[','] = U, [';'] = U, ['?'] = U, ['/'] = U | P, ['['] = P, [']'] = P,
-	[':'] = P,
+	[','] = U, [';'] = U, ['?'] = U | S, ['/'] = U | P, ['['] = P, [']'] = P,
+	[':'] = P | S,
 	['0'] = T | X | D | U | P | H, ['1'] = T | X | D | U | P | H,
 	['2'] = T | X | D | U | P | H, ['3'] = T | X | D | U | P | H,
 	['4'] = T | X | D | U | P | H, ['5'] = T | X | D | U | P | H,
@@ -40,7 +53,7 @@ const uint8_t sip_cc[256] = {
 	AL('w'), AL('x'), AL('y'), AL('z'),
 };
 
-bool sip_check_escaped(const char *p, size_t l, uint8_t cls, const char *extra)
+bool sip_check_escaped_tail(const char *p, size_t l, uint16_t cls, const char *extra)
 {
 	for (size_t i = 0; i < l; i++) {
 		unsigned char c = (unsigned char)p[i];
@@ -83,47 +96,63 @@ bool sip_check_ipv6(const char *p, size_t l)
 	return colons >= 2;
 }
 
-bool sip_check_hostname(const char *p, size_t l)
+/* the end of the IPv4 address at p (four parts of one to three digits,
+ * each at most 255, between dots), or NULL when none starts there */
+static const char *ipv4_end(const char *p, const char *end)
 {
-	size_t start = 0, last = 0;
+	for (int part = 0; part < 4; part++) {
+		unsigned val = 0, n = 0;
 
-	if (l && p[l - 1] == '.')
-		l--;
-	if (l == 0)
-		return false;
-	for (size_t i = 0; i <= l; i++) {
-		if (i < l && p[i] != '.') {
-			unsigned char c = (unsigned char)p[i];
-			if (!cc_is(c, CC_ALPHA | CC_DIGIT) && c != '-')
-				return false;
-			continue;
+		if (part > 0) {
+			if (p >= end || *p != '.')
+				return NULL;
+			p++;
 		}
-		/* a label: non-empty, no '-' at either end */
-		if (i == start || p[start] == '-' || p[i - 1] == '-')
-			return false;
-		last = start;
-		start = i + 1;
+		for (; n < 3 && p < end && cc_is((unsigned char)*p, CC_DIGIT); n++, p++)
+			val = val * 10 + (unsigned)(*p - '0');
+		if (n == 0 || val > 255)
+			return NULL;
 	}
-	return cc_is((unsigned char)p[last], CC_ALPHA);
+	return p;
 }
 
-bool sip_check_ipv4(const char *p, size_t l)
+bool sip_host_scan(const char *p, const char *end, const char **hend, enum sip_host_type *type)
 {
-	unsigned parts = 0, val = 0, digits = 0;
+	const char *e = ipv4_end(p, end);
+	const char *label = p, *last = p;
+	bool ok = true;
 
-	for (size_t i = 0; i <= l; i++) {
-		if (i == l || p[i] == '.') {
-			if (!digits || val > 255)
-				return false;
-			parts++;
-			val = digits = 0;
-			continue;
-		}
-		if (!cc_is((unsigned char)p[i], CC_DIGIT) || ++digits > 3)
-			return false;
-		val = val * 10 + (unsigned)(p[i] - '0');
+	/* An IPv4 address, when no host character follows it: then it is the
+	 * whole run.  (A run that is an address always passes here.) */
+	if (e && (e == end || !cc_is((unsigned char)*e, CC_HOST))) {
+		*hend = e;
+		*type = SIP_HOST_IPV4;
+		return true;
 	}
-	return parts == 4;
+	/* Else a hostname (RFC 3261 25.1), checked as its run is walked:
+	 * labels of alphanumerics and inner '-', the last one starting with
+	 * a letter, and an optional trailing '.' */
+	for (e = p; e < end && cc_is((unsigned char)*e, CC_HOST); e++) {
+		if (*e != '.')
+			continue;
+		if (e == label || *label == '-' || e[-1] == '-')
+			ok = false;
+		last = label;
+		label = e + 1;
+	}
+	*hend = e;
+	if (e == p)
+		return false;
+	if (label < e) {
+		/* the last label, without a trailing '.' */
+		if (*label == '-' || e[-1] == '-')
+			ok = false;
+		last = label;
+	}
+	if (!ok || !cc_is((unsigned char)*last, CC_ALPHA))
+		return false;
+	*type = SIP_HOST_NAME;
+	return true;
 }
 
 const char *sip_scan_quoted(const char *p, const char *end)
@@ -141,46 +170,40 @@ const char *sip_scan_quoted(const char *p, const char *end)
 	return NULL;
 }
 
-const char *sip_params_scan(const char *p, const char *end, unsigned *count)
+const char *sip_param_scan(const char *p, const char *end, struct pl *name, struct pl *val)
 {
-	unsigned n = 0;
+	const char *q;
 
-	for (;;) {
-		p = skip_lws(p, end);
-		if (p >= end || *p != ';')
-			break;
-		p = skip_lws(p + 1, end);
-		const char *name = p;
-		while (p < end && cc_is((unsigned char)*p, CC_TOKEN))
-			p++;
-		if (p == name)
-			return NULL;	/* ";;" or a trailing ';' */
-		if (++n > SIP_MAX_URI_PARAMS)
+	p = skip_lws(p + 1, end);
+	q = p;
+	while (p < end && cc_is((unsigned char)*p, CC_TOKEN))
+		p++;
+	if (p == q)
+		return NULL;	/* ";;" or a trailing ';' */
+	*name = pl_make(q, (size_t)(p - q));
+	q = skip_lws(p, end);
+	*val = pl_make(q, 0);
+	if (q >= end || *q != '=')
+		return p;
+	p = skip_lws(q + 1, end);
+	q = p;
+	if (p < end && *p == '"') {
+		p = sip_scan_quoted(p, end);
+		if (!p)
 			return NULL;
-		const char *q = skip_lws(p, end);
-		if (q < end && *q == '=') {
-			p = skip_lws(q + 1, end);
-			if (p < end && *p == '"') {
-				p = sip_scan_quoted(p, end);
-				if (!p)
-					return NULL;
-			} else if (p < end && *p == '[') {
-				const char *rb = memchr(p, ']', (size_t)(end - p));
-				if (!rb || !sip_check_ipv6(p + 1, (size_t)(rb - p - 1)))
-					return NULL;
-				p = rb + 1;
-			} else {
-				const char *v = p;
-				/* token, or a bare IPv6 address (RFC 5118 4.5) */
-				while (p < end && (cc_is((unsigned char)*p, CC_TOKEN) || *p == ':' ||
-						   (unsigned char)*p >= 0x80))
-					p++;
-				if (p == v)
-					return NULL;
-			}
-		}
+	} else if (p < end && *p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(end - p));
+		if (!rb || !sip_check_ipv6(p + 1, (size_t)(rb - p - 1)))
+			return NULL;
+		p = rb + 1;
+	} else {
+		/* token, or a bare IPv6 address (RFC 5118 4.5) */
+		while (p < end && (cc_is((unsigned char)*p, CC_TOKEN) || *p == ':' ||
+				   (unsigned char)*p >= 0x80))
+			p++;
+		if (p == q)
+			return NULL;
 	}
-	if (count)
-		*count = n;
+	*val = pl_make(q, (size_t)(p - q));
 	return p;
 }

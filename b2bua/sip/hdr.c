@@ -5,26 +5,23 @@
 
 #include "sip_priv.h"
 
-bool sip_value_next(const struct pl *hval, size_t *pos, struct pl *val, int *errp)
+/* where the value starting at p ends: at the first ',' outside quotes and
+ * < >, or at end; NULL when a quoted string is unterminated */
+static const char *value_end(const char *p, const char *end)
 {
-	const char *start, *p, *end;
+	const char *comma = memchr(p, ',', (size_t)(end - p));
+	const char *stop = comma ? comma : end;
 	int depth = 0;
 
-	if (errp)
-		*errp = 0;
-	if (!hval->p || *pos >= hval->l)
-		return false;
-	start = hval->p + *pos;
-	end = hval->p + hval->l;
-	for (p = start; p < end; p++) {
+	/* Most values have no quote, and no '<' before a comma: the comma (or
+	 * the end) found by memchr is the answer without a look at each byte. */
+	if (!memchr(p, '"', (size_t)(stop - p)) && (!comma || !memchr(p, '<', (size_t)(stop - p))))
+		return stop;
+	for (; p < end; p++) {
 		if (*p == '"') {
 			p = sip_scan_quoted(p, end);
-			if (!p) {
-				if (errp)
-					*errp = EBADMSG;
-				*pos = hval->l;
-				return false;
-			}
+			if (!p)
+				return NULL;
 			p--;
 		} else if (*p == '<') {
 			depth = 1;
@@ -33,6 +30,26 @@ bool sip_value_next(const struct pl *hval, size_t *pos, struct pl *val, int *err
 		} else if (*p == ',' && !depth) {
 			break;
 		}
+	}
+	return p;
+}
+
+bool sip_value_next(const struct pl *hval, size_t *pos, struct pl *val, int *errp)
+{
+	const char *start, *p, *end;
+
+	if (errp)
+		*errp = 0;
+	if (!hval->p || *pos >= hval->l)
+		return false;
+	start = hval->p + *pos;
+	end = hval->p + hval->l;
+	p = value_end(start, end);
+	if (!p) {
+		if (errp)
+			*errp = EBADMSG;
+		*pos = hval->l;
+		return false;
 	}
 	const char *vs = skip_lws(start, p);
 	const char *ve = rskip_lws(vs, p);
@@ -111,23 +128,56 @@ bool sip_token_list_has(const struct pl *list, const char *tok)
 }
 
 /* the ";a=b;c" after a Via sent-by or an address: nothing but LWS, or
- * well-formed parameters to the end; *params (without the first ';') is
- * left unset when there are none.  0 or EBADMSG */
-static int trailing_params(const char *p, const char *end, struct pl *params)
+ * well-formed parameters to the end (at most SIP_MAX_URI_PARAMS); *params
+ * (without the first ';') is left unset when there are none.  In the same
+ * pass, vals[i] (unset on entry) gets the value of the first parameter
+ * named names[i] (compared case-insensitively; names in lower case); all
+ * stay unset when the list is malformed.  0 or EBADMSG */
+static int trailing_params(const char *p, const char *end, struct pl *params,
+			   const struct pl *names, struct pl *vals, unsigned nnames)
 {
 	const char *s = skip_lws(p, end);
-	unsigned n;
+	unsigned n = 0;
 
 	if (s == end)
 		return 0;
 	if (*s != ';')
 		return EBADMSG;
-	p = sip_params_scan(s, end, &n);
-	if (!p || skip_lws(p, end) != end)
-		return EBADMSG;
+	for (p = s; p < end && *p == ';'; p = skip_lws(p, end)) {
+		struct pl name, val;
+
+		if (++n > SIP_MAX_URI_PARAMS)
+			goto bad;
+		p = sip_param_scan(p, end, &name, &val);
+		if (!p)
+			goto bad;
+		for (unsigned i = 0; i < nnames; i++) {
+			if (!vals[i].p && caseeq(name.p, name.l, names[i].p, names[i].l))
+				vals[i] = val;
+		}
+	}
+	if (p != end)
+		goto bad;
 	*params = pl_make(s + 1, (size_t)(end - s - 1));
 	return 0;
+
+bad:
+	for (unsigned i = 0; i < nnames; i++)
+		vals[i] = (struct pl)PL_INIT;
+	return EBADMSG;
 }
+
+#define NAME(s) { (s), sizeof(s) - 1 }
+
+/* the Via parameters the transaction and transport layers read */
+enum { VIA_BRANCH, VIA_RECEIVED, VIA_RPORT, VIA_MADDR, VIA_NPARAMS };
+static const struct pl via_param_names[VIA_NPARAMS] = {
+	[VIA_BRANCH] = NAME("branch"),
+	[VIA_RECEIVED] = NAME("received"),
+	[VIA_RPORT] = NAME("rport"),
+	[VIA_MADDR] = NAME("maddr"),
+};
+static const struct pl tag_name = NAME("tag");
 
 int sip_via_decode(struct sip_via *via, const struct pl *value)
 {
@@ -177,65 +227,37 @@ int sip_via_decode(struct sip_via *via, const struct pl *value)
 		p = rb + 1;
 	} else {
 		s = p;
-		while (p < end && cc_is((unsigned char)*p, CC_HOST))
-			p++;
+		bool ok = sip_host_scan(s, end, &p, &via->host_type);
 		if (p == s)
 			return EBADMSG;
 		via->host = pl_make(s, (size_t)(p - s));
-		if (sip_check_ipv4(s, (size_t)(p - s)))
-			via->host_type = SIP_HOST_IPV4;
-		else if (sip_check_hostname(s, (size_t)(p - s)))
-			via->host_type = SIP_HOST_NAME;
-		else
+		if (!ok)
 			return EBADMSG;
 	}
 	s = skip_lws(p, end);
 	if (s < end && *s == ':') {
-		p = skip_lws(s + 1, end);
-		s = p;
-		while (p < end && cc_is((unsigned char)*p, CC_DIGIT))
-			p++;
-		struct pl pp = pl_make(s, (size_t)(p - s));
-		if (pl_u32(&pp, 65535, &port))
+		s = skip_lws(s + 1, end);
+		p = scan_port(s, end, &port);
+		if (p == s || port > 65535)
 			return EBADMSG;
 		via->port = (uint16_t)port;
 	}
-	if (trailing_params(p, end, &via->params))
+	/* the first occurrence of each parameter we read counts */
+	struct pl vals[VIA_NPARAMS] = { PL_INIT, PL_INIT, PL_INIT, PL_INIT };
+	if (trailing_params(p, end, &via->params, via_param_names, vals, VIA_NPARAMS))
 		return EBADMSG;
-	if (via->params.p) {
-		/* one pass for the parameters the transaction and transport
-		 * layers read; the first occurrence of each counts */
-		size_t pos = 0;
-		struct pl n, v;
-		while (sip_param_next(&via->params, &pos, &n, &v)) {
-			if (n.l == 6 && pl_casecmp_str(&n, "branch")) {
-				if (!via->branch.p)
-					via->branch = v;
-			} else if (n.l == 8 && pl_casecmp_str(&n, "received")) {
-				if (!via->received.p)
-					via->received = v;
-			} else if (n.l == 5 && pl_casecmp_str(&n, "rport")) {
-				if (!via->has_rport) {
-					via->rport = v;
-					via->has_rport = true;
-				}
-			} else if (n.l == 5 && pl_casecmp_str(&n, "maddr")) {
-				if (!via->maddr.p)
-					via->maddr = v;
-			}
-		}
-	}
+	via->branch = vals[VIA_BRANCH];
+	via->received = vals[VIA_RECEIVED];
+	via->rport = vals[VIA_RPORT];
+	via->has_rport = vals[VIA_RPORT].p != NULL;
+	via->maddr = vals[VIA_MADDR];
 	return 0;
 }
 
-/* display-name = *(token LWS) / quoted-string */
-static bool dname_valid(const char *p, const char *end)
+/* display-name = *(token LWS) (a quoted-string is checked as it is
+ * skipped); octets above 0x7f are tolerated (RFC 4475 3.1.1.2) */
+static bool dname_tokens_valid(const char *p, const char *end)
 {
-	p = skip_lws(p, end);
-	if (p < end && *p == '"') {
-		p = sip_scan_quoted(p, end);
-		return p && skip_lws(p, end) == end;
-	}
 	for (; p < end; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (!cc_is(c, CC_TOKEN | CC_WS) && c < 0x80)
@@ -269,6 +291,7 @@ int sip_addr_decode(struct sip_addr *addr, const struct pl *value)
 	/* name-addr if a '<' comes before any ';' outside quotes */
 	s = p;
 	if (*s == '"') {
+		/* a quoted display name, checked as it is skipped */
 		s = sip_scan_quoted(s, end);
 		if (!s)
 			return EBADMSG;
@@ -280,11 +303,11 @@ int sip_addr_decode(struct sip_addr *addr, const struct pl *value)
 			s++;
 		if (s < end && *s == '"')
 			return EBADMSG;
+		if (s < end && *s == '<' && !dname_tokens_valid(p, s))
+			return EBADMSG;
 	}
 	if (s < end && *s == '<') {
 		const char *gt;
-		if (!dname_valid(p, s))
-			return EBADMSG;
 		addr->dname = pl_make(p, (size_t)(rskip_lws(p, s) - p));
 		addr->angle = true;
 		gt = memchr(s, '>', (size_t)(end - s));
@@ -308,10 +331,8 @@ int sip_addr_decode(struct sip_addr *addr, const struct pl *value)
 	if (err)
 		return err;
 params:
-	if (trailing_params(p, end, &addr->params))
+	if (trailing_params(p, end, &addr->params, &tag_name, &addr->tag, 1))
 		return EBADMSG;
-	if (addr->params.p)
-		sip_param_get(&addr->params, "tag", &addr->tag);
 	return 0;
 }
 

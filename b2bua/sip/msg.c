@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "sip_priv.h"
 
@@ -65,9 +64,9 @@ static int parse_request_line(struct sip_msg *msg, const char *p, const char *e)
 	if (memchr(msg->version.p, ' ', msg->version.l) || msg->version.l == 0)
 		return EBADMSG;
 	/* RFC 3261 7.1: the version is case-insensitive */
-	if (!pl_casecmp_str(&msg->version, "SIP/2.0")) {
+	if (!PL_CASEEQ(&msg->version, "sip/2.0")) {
 		/* RFC 4475 3.1.2.16: another version is answered 505 */
-		if (msg->version.l > 4 && strncasecmp(msg->version.p, "SIP/", 4) == 0)
+		if (msg->version.l > 4 && caseeq(msg->version.p, 4, "sip/", 4))
 			BAD(msg, 505, "Version Not Supported");
 		else
 			return EBADMSG;
@@ -89,7 +88,7 @@ static int parse_status_line(struct sip_msg *msg, const char *p, const char *e)
 	if (!sp)
 		return EBADMSG;
 	msg->version = pl_make(p, (size_t)(sp - p));
-	if (!pl_casecmp_str(&msg->version, "SIP/2.0"))
+	if (!PL_CASEEQ(&msg->version, "sip/2.0"))
 		return EBADMSG;
 	p = sp + 1;
 	cpl = pl_make(p, 0);
@@ -195,15 +194,11 @@ static void decode_essentials(struct sip_msg *msg)
 
 	h = single(msg, SIP_HDR_CALL_ID, "Missing Call-ID Header", "Duplicate Call-ID Header");
 	if (h) {
+		size_t i = 0;
 		msg->callid = h->val;
-		for (size_t i = 0; i < h->val.l; i++) {
-			unsigned char c = (unsigned char)h->val.p[i];
-			if (c <= ' ' || c == 0x7f) {
-				BAD(msg, 400, "Malformed Call-ID Header");
-				break;
-			}
-		}
-		if (!h->val.l)
+		while (i < h->val.l && !cc_is((unsigned char)h->val.p[i], CC_CTL))
+			i++;
+		if (i < h->val.l || !h->val.l)
 			BAD(msg, 400, "Malformed Call-ID Header");
 	}
 
@@ -320,7 +315,7 @@ int sip_msg_parse(struct sip_msg **msgp, struct mbuf *mb, size_t off, size_t len
 		err = framing_error(errp, "Start Line Too Long");
 		goto fail;
 	}
-	if (e - p >= 4 && strncasecmp(p, "SIP/", 4) == 0) {
+	if (e - p >= 4 && caseeq(p, 4, "sip/", 4)) {
 		msg->req = false;
 		err = parse_status_line(msg, p, e);
 		if (err) {

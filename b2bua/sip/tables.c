@@ -1,5 +1,5 @@
 /* Names: header names to ids, methods, transports, reason phrases. */
-#include <strings.h>
+#include <string.h>
 
 #include "sip_priv.h"
 
@@ -156,14 +156,15 @@ static const uint8_t hdr_compact[26] = {
 };
 
 /* Open-addressing table over hdr_names, keyed by length and the first and
- * last letters; built once at start, read-only afterwards. */
+ * last letters (their 0x20 bit set, so that either case hashes alike);
+ * built once at start, read-only afterwards. */
 #define HDR_HASH_SIZE 256u
 static uint8_t hdr_hash[HDR_HASH_SIZE];	/* index + 1 into hdr_names, 0 empty */
 
 static inline unsigned hdr_hash_key(const char *name, size_t len)
 {
-	return ((unsigned)len * 31u + lc((unsigned char)name[0]) * 7u +
-		lc((unsigned char)name[len - 1])) & (HDR_HASH_SIZE - 1);
+	return ((unsigned)len * 31u + ((unsigned char)name[0] | 0x20u) * 7u +
+		((unsigned char)name[len - 1] | 0x20u)) & (HDR_HASH_SIZE - 1);
 }
 
 __attribute__((constructor)) static void build_index(void)
@@ -174,6 +175,52 @@ __attribute__((constructor)) static void build_index(void)
 			k = (k + 1) & (HDR_HASH_SIZE - 1);
 		hdr_hash[k] = (uint8_t)(i + 1);
 	}
+}
+
+/* A name against a table name, several bytes at a time.  Table names are
+ * lower-case letters and '-': a letter has its 0x40 bit set and '-' has
+ * not, so (t & 0x40..) >> 1 is the 0x20 bit, at the letters only, that
+ * the name may have either way. */
+static inline bool eq8(const char *p, const char *t)
+{
+	uint64_t a, b;
+
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, t, sizeof(b));
+	return (a | ((b & UINT64_C(0x4040404040404040)) >> 1)) == b;
+}
+
+static inline bool eq4(const char *p, const char *t)
+{
+	uint32_t a, b;
+
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, t, sizeof(b));
+	return (a | ((b & UINT32_C(0x40404040)) >> 1)) == b;
+}
+
+static inline bool eq2(const char *p, const char *t)
+{
+	uint16_t a, b;
+
+	memcpy(&a, p, sizeof(a));
+	memcpy(&b, t, sizeof(b));
+	return (uint16_t)(a | ((b & 0x4040u) >> 1)) == b;
+}
+
+/* len >= 2 bytes; the last comparison overlaps the one before it */
+static bool name_eq(const char *p, const char *t, size_t len)
+{
+	if (len >= 8) {
+		for (size_t i = 0; i + 8 < len; i += 8) {
+			if (!eq8(p + i, t + i))
+				return false;
+		}
+		return eq8(p + len - 8, t + len - 8);
+	}
+	if (len >= 4)
+		return eq4(p, t) && eq4(p + len - 4, t + len - 4);
+	return eq2(p, t) && eq2(p + len - 2, t + len - 2);
 }
 
 enum sip_hdr_id sip_hdr_lookup(const char *name, size_t len)
@@ -188,13 +235,8 @@ enum sip_hdr_id sip_hdr_lookup(const char *name, size_t len)
 	}
 	for (k = hdr_hash_key(name, len); hdr_hash[k]; k = (k + 1) & (HDR_HASH_SIZE - 1)) {
 		const struct hdr_name *h = &hdr_names[hdr_hash[k] - 1];
-		size_t i = 0;
 
-		if (h->len != len)
-			continue;
-		while (i < len && lc((unsigned char)name[i]) == (unsigned char)h->name[i])
-			i++;
-		if (i == len)
+		if (h->len == len && name_eq(name, h->name, len))
 			return (enum sip_hdr_id)h->id;
 	}
 	return SIP_HDR_OTHER;
@@ -225,13 +267,58 @@ static const char *const method_names[] = {
 	[SIP_METHOD_PUBLISH] = "PUBLISH",
 };
 
-/* Method names are case-sensitive (RFC 3261 7.1). */
+/* Method names are case-sensitive (RFC 3261 7.1).  The length picks at
+ * most four names to compare. */
 enum sip_method sip_method_lookup(const struct pl *name)
 {
-	for (unsigned m = 1; m < sizeof(method_names) / sizeof(method_names[0]); m++) {
-		if (pl_eq_str(name, method_names[m]))
-			return (enum sip_method)m;
+#define IS(lit) (memcmp(name->p, (lit), sizeof(lit) - 1) == 0)
+	switch (name->l) {
+	case 3:
+		if (IS("ACK"))
+			return SIP_METHOD_ACK;
+		if (IS("BYE"))
+			return SIP_METHOD_BYE;
+		break;
+	case 4:
+		if (IS("INFO"))
+			return SIP_METHOD_INFO;
+		break;
+	case 5:
+		if (IS("PRACK"))
+			return SIP_METHOD_PRACK;
+		if (IS("REFER"))
+			return SIP_METHOD_REFER;
+		break;
+	case 6:
+		if (IS("INVITE"))
+			return SIP_METHOD_INVITE;
+		if (IS("CANCEL"))
+			return SIP_METHOD_CANCEL;
+		if (IS("UPDATE"))
+			return SIP_METHOD_UPDATE;
+		if (IS("NOTIFY"))
+			return SIP_METHOD_NOTIFY;
+		break;
+	case 7:
+		if (IS("OPTIONS"))
+			return SIP_METHOD_OPTIONS;
+		if (IS("MESSAGE"))
+			return SIP_METHOD_MESSAGE;
+		if (IS("PUBLISH"))
+			return SIP_METHOD_PUBLISH;
+		break;
+	case 8:
+		if (IS("REGISTER"))
+			return SIP_METHOD_REGISTER;
+		break;
+	case 9:
+		if (IS("SUBSCRIBE"))
+			return SIP_METHOD_SUBSCRIBE;
+		break;
+	default:
+		break;
 	}
+#undef IS
 	return SIP_METHOD_UNKNOWN;
 }
 
@@ -248,12 +335,21 @@ static const char *const tp_names[] = {
 	[SIP_TP_WSS] = "WSS", [SIP_TP_OTHER] = NULL,
 };
 
+/* ABNF literals are case-insensitive (RFC 5234 2.3) */
 enum sip_transport sip_transport_lookup(const struct pl *name)
 {
-	for (unsigned t = SIP_TP_UDP; t < SIP_TP_OTHER; t++) {
-		if (pl_casecmp_str(name, tp_names[t]))
-			return (enum sip_transport)t;
-	}
+	if (PL_CASEEQ(name, "udp"))
+		return SIP_TP_UDP;
+	if (PL_CASEEQ(name, "tcp"))
+		return SIP_TP_TCP;
+	if (PL_CASEEQ(name, "tls"))
+		return SIP_TP_TLS;
+	if (PL_CASEEQ(name, "sctp"))
+		return SIP_TP_SCTP;
+	if (PL_CASEEQ(name, "ws"))
+		return SIP_TP_WS;
+	if (PL_CASEEQ(name, "wss"))
+		return SIP_TP_WSS;
 	return SIP_TP_OTHER;
 }
 

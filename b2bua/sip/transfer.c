@@ -84,7 +84,7 @@ int sip_uri_header_get(const struct sip_uri *uri, const char *name, char *buf, s
 	return ENOENT;
 }
 
-static bool all_of(const struct pl *v, uint8_t cls)
+static bool all_of(const struct pl *v, uint16_t cls)
 {
 	for (size_t i = 0; i < v->l; i++) {
 		if (!cc_is((unsigned char)v->p[i], cls))

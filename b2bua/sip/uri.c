@@ -16,25 +16,19 @@ static int host_decode(struct sip_uri *uri, const char *p, const char *end, cons
 		uri->host_type = SIP_HOST_IPV6;
 		p = rb + 1;
 	} else {
-		while (p < end && cc_is((unsigned char)*p, CC_HOST))
-			p++;
+		bool ok = sip_host_scan(h, end, &p, &uri->host_type);
 		if (p == h)
 			return EBADMSG;
 		uri->host = pl_make(h, (size_t)(p - h));
-		if (sip_check_ipv4(h, (size_t)(p - h)))
-			uri->host_type = SIP_HOST_IPV4;
-		else if (sip_check_hostname(h, (size_t)(p - h)))
-			uri->host_type = SIP_HOST_NAME;
-		else
+		if (!ok)
 			return EBADMSG;
 	}
 	if (p < end && *p == ':') {
 		const char *ps = ++p;
 		uint32_t port;
-		while (p < end && cc_is((unsigned char)*p, CC_DIGIT))
-			p++;
+		p = scan_port(p, end, &port);
 		uri->port_pl = pl_make(ps, (size_t)(p - ps));
-		if (pl_u32(&uri->port_pl, 65535, &port))
+		if (p == ps || port > 65535)
 			return EBADMSG;
 		uri->port = (uint16_t)port;
 	}
@@ -69,24 +63,49 @@ static int params_check(const char *p, const char *end)
 	return 0;
 }
 
-static int sip_part_decode(struct sip_uri *uri, const char *p, const char *end)
+/* Where the part after "scheme:" splits, found in the one pass that also
+ * checks that it holds no whitespace, control, angle bracket or quote
+ * (RFC 3986 2.2: no URI does). */
+struct uri_marks {
+	const char *question;	/* the first '?' */
+	const char *at;		/* the last '@' */
+	const char *colon;	/* the first ':' */
+};
+
+static int uri_scan(const char *p, const char *end, struct uri_marks *m)
 {
-	const char *q = memchr(p, '?', (size_t)(end - p));
-	const char *at;
-	const char *hend = q ? q : end;
+	m->question = m->at = m->colon = NULL;
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (!cc_is(c, CC_URI_STOP))
+			continue;
+		if (c == '@') {
+			m->at = p;
+		} else if (c == '?') {
+			if (!m->question)
+				m->question = p;
+		} else if (c == ':') {
+			if (!m->colon)
+				m->colon = p;
+		} else {
+			return EBADMSG;
+		}
+	}
+	return 0;
+}
+
+static int sip_part_decode(struct sip_uri *uri, const char *p, const char *end,
+			   const struct uri_marks *m)
+{
+	const char *q = m->question;
+	const char *at = m->at;
 	int err;
 
 	/* The user part may hold ';', '?' and escaped '@' (RFC 4475 3.1.1.9),
 	 * never a raw '@': the last '@' ends the userinfo. */
-	at = NULL;
-	for (const char *s = end; s > p; s--) {
-		if (s[-1] == '@') {
-			at = s - 1;
-			break;
-		}
-	}
 	if (at) {
-		const char *colon = memchr(p, ':', (size_t)(at - p));
+		const char *colon = m->colon && m->colon < at ? m->colon : NULL;
 		const char *ue = colon ? colon : at;
 		if (ue == p)
 			return EBADMSG;
@@ -99,9 +118,11 @@ static int sip_part_decode(struct sip_uri *uri, const char *p, const char *end)
 			uri->password = pl_make(colon + 1, (size_t)(at - colon - 1));
 		}
 		p = at + 1;
-		q = memchr(p, '?', (size_t)(end - p));
-		hend = q ? q : end;
+		/* the headers start at the first '?' after the userinfo */
+		if (q && q < at)
+			q = memchr(p, '?', (size_t)(end - p));
 	}
+	const char *hend = q ? q : end;
 	err = host_decode(uri, p, hend, &p);
 	if (err)
 		return err;
@@ -124,42 +145,39 @@ static int sip_part_decode(struct sip_uri *uri, const char *p, const char *end)
 
 int sip_uri_decode(struct sip_uri *uri, const struct pl *text)
 {
-	const char *p, *end, *colon;
+	const char *p, *end, *s;
+	struct uri_marks marks;
 
 	if (!uri || !text || !text->p)
 		return EINVAL;
 	memset(uri, 0, sizeof(*uri));
 	p = text->p;
 	end = p + text->l;
-	colon = memchr(p, ':', text->l);
-	if (!colon || colon == p || !cc_is((unsigned char)*p, CC_ALPHA))
+	/* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
+	if (p == end || !cc_is((unsigned char)*p, CC_ALPHA))
 		return EBADMSG;
-	for (const char *s = p; s < colon; s++) {
+	for (s = p + 1; s < end; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (!cc_is(c, CC_ALPHA | CC_DIGIT) && c != '+' && c != '-' && c != '.')
-			return EBADMSG;
+			break;
 	}
-	uri->scheme_pl = pl_make(p, (size_t)(colon - p));
-	if (pl_casecmp_str(&uri->scheme_pl, "sip"))
+	if (s == end || *s != ':')
+		return EBADMSG;
+	uri->scheme_pl = pl_make(p, (size_t)(s - p));
+	if (PL_CASEEQ(&uri->scheme_pl, "sip"))
 		uri->scheme = SIP_SCHEME_SIP;
-	else if (pl_casecmp_str(&uri->scheme_pl, "sips"))
+	else if (PL_CASEEQ(&uri->scheme_pl, "sips"))
 		uri->scheme = SIP_SCHEME_SIPS;
-	else if (pl_casecmp_str(&uri->scheme_pl, "tel"))
+	else if (PL_CASEEQ(&uri->scheme_pl, "tel"))
 		uri->scheme = SIP_SCHEME_TEL;
 	else
 		uri->scheme = SIP_SCHEME_OTHER;
 
-	p = colon + 1;
-	if (p == end)
+	p = s + 1;
+	if (p == end || uri_scan(p, end, &marks))
 		return EBADMSG;
-	/* no URI contains whitespace, angle brackets or quotes (RFC 3986 2.2) */
-	for (const char *s = p; s < end; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c <= ' ' || c == '<' || c == '>' || c == '"' || c == 0x7f)
-			return EBADMSG;
-	}
 	if (uri->scheme == SIP_SCHEME_SIP || uri->scheme == SIP_SCHEME_SIPS)
-		return sip_part_decode(uri, p, end);
+		return sip_part_decode(uri, p, end, &marks);
 	uri->opaque = pl_make(p, (size_t)(end - p));
 	return 0;
 }

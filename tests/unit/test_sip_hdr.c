@@ -124,6 +124,16 @@ START_TEST(test_via_host_types_and_port)
 	via_bad("SIP/2.0/UDP 2001:db8::1");
 	via_bad("SIP/2.0/UDP [2001:db8::1");
 	via_bad("SIP/2.0/UDP [zz::1]");
+	/* an IPv4 address is the whole run of host characters */
+	via_ok(&via, "SIP/2.0/UDP 10.0.0.1.example.com:5062");
+	ck_assert_int_eq(via.host_type, SIP_HOST_NAME);
+	ck_pl(via.host, "10.0.0.1.example.com");
+	ck_assert_uint_eq(via.port, 5062);
+	via_ok(&via, "SIP/2.0/UDP 10.0.0.1 ;branch=z9hG4bK4");
+	ck_assert_int_eq(via.host_type, SIP_HOST_IPV4);
+	ck_pl(via.host, "10.0.0.1");
+	via_bad("SIP/2.0/UDP 10.0.0.1x");
+	via_bad("SIP/2.0/UDP 10.0.0.256");
 }
 END_TEST
 
@@ -170,6 +180,51 @@ START_TEST(test_via_rport_with_and_without_value)
 	ck_assert_uint_eq(via.rport.l, 0);
 	via_ok(&via, "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKr4;rportx=1");
 	ck_assert(!via.has_rport);
+}
+END_TEST
+
+START_TEST(test_via_first_occurrence_of_each_param_counts)
+{
+	struct sip_via via;
+
+	via_ok(&via, "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKa;BRANCH=z9hG4bKb;rport=7;rport"
+		     ";received=192.0.2.2;Received=192.0.2.3;maddr=224.2.0.1;maddr=224.2.0.2");
+	ck_pl(via.branch, "z9hG4bKa");
+	ck_assert(via.has_rport);
+	ck_pl(via.rport, "7");
+	ck_pl(via.received, "192.0.2.2");
+	ck_pl(via.maddr, "224.2.0.1");
+	/* a parameter without a value still counts as the first one */
+	via_ok(&via, "SIP/2.0/UDP 192.0.2.1;rport ;rport=9;branch = \"z9;q\" ;ttl");
+	ck_assert(via.has_rport);
+	ck_assert_uint_eq(via.rport.l, 0);
+	ck_assert_ptr_nonnull(via.rport.p);
+	ck_assert_int_eq(*via.rport.p, ';');
+	ck_pl(via.branch, "\"z9;q\"");
+}
+END_TEST
+
+START_TEST(test_via_malformed_params_leave_the_known_ones_unset)
+{
+	static const char *const bad[] = {
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport;received=192.0.2.2;maddr=224.2.0.1;;",
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport=1 x",
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;maddr=[::1",
+		"SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;received=\"192.0.2.2",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct sip_via via;
+		struct pl t = P(bad[i]);
+
+		ck_assert_msg(sip_via_decode(&via, &t) == EBADMSG, "%s accepted", bad[i]);
+		ck_pl(via.host, "192.0.2.1");
+		ck_assert_ptr_null(via.params.p);
+		ck_assert_ptr_null(via.branch.p);
+		ck_assert_ptr_null(via.received.p);
+		ck_assert_ptr_null(via.maddr.p);
+		ck_assert(!via.has_rport);
+	}
 }
 END_TEST
 
@@ -383,6 +438,27 @@ START_TEST(test_addr_tag_extraction)
 }
 END_TEST
 
+START_TEST(test_addr_tag_first_occurrence_quoted_or_without_value)
+{
+	struct sip_addr a;
+	struct pl t;
+
+	addr_ok(&a, "<sip:b@example.com>;tag=first;tag=second");
+	ck_pl(a.tag, "first");
+	addr_ok(&a, "<sip:b@example.com> ; Tag = \"q;t\" ;tag=y");
+	ck_pl(a.tag, "\"q;t\"");
+	addr_ok(&a, "sip:b@example.com;tag;tag=x");
+	ck_assert_ptr_nonnull(a.tag.p);
+	ck_assert_uint_eq(a.tag.l, 0);
+	/* a malformed list: no tag, no parameters */
+	t = P("<sip:b@example.com>;tag=a;;");
+	ck_assert_int_eq(sip_addr_decode(&a, &t), EBADMSG);
+	ck_assert_ptr_null(a.tag.p);
+	ck_assert_ptr_null(a.params.p);
+	ck_pl(a.uri.host, "example.com");
+}
+END_TEST
+
 /* ---- CSeq ---- */
 
 START_TEST(test_cseq_decoded)
@@ -527,6 +603,35 @@ START_TEST(test_hdr_lookup_round_trips_every_id)
 }
 END_TEST
 
+/* one byte changed anywhere in a name makes it another name, unless the
+ * byte is the same letter in the other case */
+START_TEST(test_hdr_lookup_exact_at_every_byte)
+{
+	static const unsigned char subst[] = { '-', '_', '\r', '\0', '.', '@', '`', '[', '{', 0xc1 };
+
+	for (unsigned i = SIP_HDR_OTHER + 1; i < SIP_HDR_COUNT; i++) {
+		const char *name = sip_hdr_name((enum sip_hdr_id)i);
+		size_t n = strlen(name);
+		char buf[64];
+
+		for (size_t k = 0; k < n; k++) {
+			for (size_t j = 0; j < sizeof(subst) + 1; j++) {
+				unsigned char c = j < sizeof(subst) ? subst[j] : (unsigned char)(name[k] ^ 0x20);
+				bool same_letter = ((c | 0x20) == (name[k] | 0x20)) &&
+						   (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+
+				memcpy(buf, name, n);
+				buf[k] = (char)c;
+				if (c == (unsigned char)name[k])
+					continue;
+				ck_assert_msg((sip_hdr_lookup(buf, n) == (enum sip_hdr_id)i) == same_letter,
+					      "%s with byte %zu as 0x%02x", name, k, c);
+			}
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_hdr_lookup_unknown_names)
 {
 	ck_assert_int_eq(sip_hdr_lookup("", 0), SIP_HDR_OTHER);
@@ -620,6 +725,24 @@ START_TEST(test_transport_names)
 }
 END_TEST
 
+START_TEST(test_transport_lookup_any_case_same_length_others)
+{
+	static const char *const names[] = { "udp", "Tcp", "tLS", "SCTP", "ws", "WsS" };
+	static const char *const others[] = { "UDX", "TC", "TLSS", "SCTQ", "W", "WSX", "" };
+
+	for (unsigned t = SIP_TP_UDP; t < SIP_TP_OTHER; t++) {
+		struct pl n = P(names[t - SIP_TP_UDP]);
+		ck_assert_msg(sip_transport_lookup(&n) == (enum sip_transport)t, "%s", n.p);
+		n = P(sip_transport_name((enum sip_transport)t));
+		ck_assert_int_eq(sip_transport_lookup(&n), t);
+	}
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		struct pl n = P(others[i]);
+		ck_assert_msg(sip_transport_lookup(&n) == SIP_TP_OTHER, "%s", others[i]);
+	}
+}
+END_TEST
+
 static Suite *sip_hdr_suite(void)
 {
 	Suite *s = suite_create("sip_hdr");
@@ -631,6 +754,8 @@ static Suite *sip_hdr_suite(void)
 	tcase_add_test(tc, test_via_received_ipv6_in_and_out_of_brackets);
 	tcase_add_test(tc, test_via_rport_with_and_without_value);
 	tcase_add_test(tc, test_via_maddr_and_param_names_case_insensitive);
+	tcase_add_test(tc, test_via_first_occurrence_of_each_param_counts);
+	tcase_add_test(tc, test_via_malformed_params_leave_the_known_ones_unset);
 	tcase_add_test(tc, test_via_lws_around_separators);
 	tcase_add_test(tc, test_via_missing_sent_by_is_ebadmsg);
 	tcase_add_test(tc, test_via_empty_or_junk_params_are_ebadmsg);
@@ -646,6 +771,7 @@ static Suite *sip_hdr_suite(void)
 	tcase_add_test(tc, test_addr_malformed_is_ebadmsg);
 	tcase_add_test(tc, test_addr_contact_star);
 	tcase_add_test(tc, test_addr_tag_extraction);
+	tcase_add_test(tc, test_addr_tag_first_occurrence_quoted_or_without_value);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cseq");
@@ -663,11 +789,13 @@ static Suite *sip_hdr_suite(void)
 
 	tc = tcase_create("tables");
 	tcase_add_test(tc, test_hdr_lookup_round_trips_every_id);
+	tcase_add_test(tc, test_hdr_lookup_exact_at_every_byte);
 	tcase_add_test(tc, test_hdr_lookup_unknown_names);
 	tcase_add_test(tc, test_hdr_name_canonical_spelling);
 	tcase_add_test(tc, test_method_lookup_case_sensitive);
 	tcase_add_test(tc, test_reason_phrases);
 	tcase_add_test(tc, test_transport_names);
+	tcase_add_test(tc, test_transport_lookup_any_case_same_length_others);
 	suite_add_tcase(s, tc);
 	return s;
 }

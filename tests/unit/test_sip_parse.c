@@ -320,6 +320,45 @@ START_TEST(test_folded_headers_decoded_through_the_fold)
 }
 END_TEST
 
+/* RFC 5118: IPv6 references in the Request-URI, Via, From and To, with
+ * upper-case compact names and parameters after folds */
+START_TEST(test_ipv6_references_compact_names_and_folded_params)
+{
+	struct sip_msg *msg = parse("INVITE sip:[2001:db8::1]:5070;transport=udp SIP/2.0\r\n"
+		"V: SIP/2.0/UDP [2001:db8::9]:5060\r\n ;branch=z9hG4bKv6\r\n"
+		"\t;received=[2001:db8::10] ;RPORT\r\n"
+		"Max-Forwards: 70\r\n"
+		"F: \"A, \\\"quoted\\\"\" <sip:alice@[2001:db8::2]>\r\n ;TAG=f6\r\n"
+		"T: <sips:bob@[::ffff:192.0.2.1]:5061>\r\n"
+		"I: v6@[2001:db8::2]\r\n"
+		"CSeq: 1 INVITE\r\n"
+		"L: 0\r\n\r\n", 0);
+
+	ck_assert_uint_eq(msg->bad.status, 0);
+	ck_assert_int_eq(msg->ruri.host_type, SIP_HOST_IPV6);
+	ck_pl(msg->ruri.host, "2001:db8::1");
+	ck_assert_uint_eq(msg->ruri.port, 5070);
+	ck_pl(msg->ruri.params, "transport=udp");
+	ck_assert_int_eq(msg->via.host_type, SIP_HOST_IPV6);
+	ck_pl(msg->via.host, "2001:db8::9");
+	ck_assert_uint_eq(msg->via.port, 5060);
+	ck_pl(msg->via.branch, "z9hG4bKv6");
+	ck_pl(msg->via.received, "[2001:db8::10]");
+	ck_assert(msg->via.has_rport);
+	ck_assert_uint_eq(msg->via.rport.l, 0);
+	ck_pl(msg->from.dname, "\"A, \\\"quoted\\\"\"");
+	ck_pl(msg->from.uri.host, "2001:db8::2");
+	ck_pl(msg->from.tag, "f6");
+	ck_assert_int_eq(msg->to.uri.scheme, SIP_SCHEME_SIPS);
+	ck_pl(msg->to.uri.host, "::ffff:192.0.2.1");
+	ck_assert_uint_eq(msg->to.uri.port, 5061);
+	ck_assert_ptr_null(msg->to.tag.p);
+	ck_pl(msg->callid, "v6@[2001:db8::2]");
+	ck_assert(msg->has_clen);
+	sip_msg_free(msg);
+}
+END_TEST
+
 START_TEST(test_compact_names_map_to_long_ids)
 {
 	static const struct { char c; enum sip_hdr_id id; } compact[] = {
@@ -581,6 +620,37 @@ START_TEST(test_value_next_unterminated_quote_is_ebadmsg)
 }
 END_TEST
 
+/* the first value ends at its comma whatever follows; what follows is
+ * split by its own quotes and brackets */
+START_TEST(test_value_next_quote_or_angle_after_the_first_comma)
+{
+	const struct pl hv = PL("a>b, \"c,d\" <sip:e@example.com;f=1,2>,\r\n g,<h>");
+	const struct pl open = PL("sip:a@example.com, \"b <sip:b@example.com>");
+	size_t pos = 0;
+	struct pl v;
+	int err = -1;
+
+	ck_assert(sip_value_next(&hv, &pos, &v, &err));
+	ck_pl(v, "a>b");
+	ck_assert(sip_value_next(&hv, &pos, &v, &err));
+	ck_pl(v, "\"c,d\" <sip:e@example.com;f=1,2>");
+	ck_assert(sip_value_next(&hv, &pos, &v, &err));
+	ck_pl(v, "g");
+	ck_assert(sip_value_next(&hv, &pos, &v, &err));
+	ck_pl(v, "<h>");
+	ck_assert(!sip_value_next(&hv, &pos, &v, &err));
+	ck_assert_int_eq(err, 0);
+
+	/* an unterminated quote in the second value spoils only that one */
+	pos = 0;
+	ck_assert(sip_value_next(&open, &pos, &v, &err));
+	ck_pl(v, "sip:a@example.com");
+	ck_assert_int_eq(err, 0);
+	ck_assert(!sip_value_next(&open, &pos, &v, &err));
+	ck_assert_int_eq(err, EBADMSG);
+}
+END_TEST
+
 START_TEST(test_header_lookup_by_name_and_order)
 {
 	struct sip_msg *msg = parse(INV HDRS "X-Custom: one\r\nRoute: <sip:r1@example.com;lr>\r\n"
@@ -741,6 +811,30 @@ START_TEST(test_malformed_from_to_callid_cseq_are_400)
 				     "Malformed Call-ID Header"), 400);
 	ck_assert_uint_eq(bad_status(INV VIA MF TO FROM CALLID "CSeq: INVITE\r\n" EMPTY_BODY, 0,
 				     "Malformed CSeq Header"), 400);
+}
+END_TEST
+
+/* RFC 3261 25.1: callid = word ["@" word]; a word is any visible
+ * character but a few, and never a control, a space or DEL */
+START_TEST(test_callid_words_kept_controls_space_and_del_are_400)
+{
+	static const char *const bad[] = {
+		"Call-ID: a\tb@example.com\r\n", "Call-ID: a\001b@example.com\r\n",
+		"Call-ID: ab@example.com\x7f\r\n", "Call-ID: ab@exa\x1fmple.com\r\n",
+		"Call-ID: ab\r\n @example.com\r\n",
+	};
+	struct sip_msg *msg;
+	char buf[512];
+
+	msg = parse(INV VIA MF TO FROM "Call-ID: <a>\"b\"@[c]:d?/{e}~!%\xc3\xa9\r\n" CSEQ
+		    EMPTY_BODY, 0);
+	ck_assert_uint_eq(msg->bad.status, 0);
+	ck_pl(msg->callid, "<a>\"b\"@[c]:d?/{e}~!%\xc3\xa9");
+	sip_msg_free(msg);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s%s%s", INV VIA MF TO FROM, bad[i], CSEQ EMPTY_BODY);
+		ck_assert_uint_eq(bad_status(buf, 0, "Malformed Call-ID Header"), 400);
+	}
 }
 END_TEST
 
@@ -1133,6 +1227,32 @@ START_TEST(test_sip_version_is_case_insensitive)
 }
 END_TEST
 
+/* only letters compare without case: a byte of the version that is not a
+ * letter, or a letter that differs by more than its case, is another one */
+START_TEST(test_sip_version_other_bytes_compare_exactly)
+{
+	static const struct { const char *line; unsigned status; const char *reason; } cases[] = {
+		{ "INVITE sip:bob@example.com SIP\0172.0\r\n", 400, "Malformed Request Line" },
+		{ "INVITE sip:bob@example.com SI\020/2.0\r\n", 400, "Malformed Request Line" },
+		/* SIP/ and another version: RFC 4475 3.1.2.16 */
+		{ "INVITE sip:bob@example.com SIP/2\0160\r\n", 505, "Version Not Supported" },
+		{ "INVITE sip:bob@example.com SIP/\0222.0\r\n", 505, "Version Not Supported" },
+	};
+	struct sip_parse_err perr;
+	char buf[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s%s", cases[i].line, HDRS "\r\n");
+		ck_assert_uint_eq(bad_status(buf, SIP_PARSE_DGRAM, cases[i].reason), cases[i].status);
+	}
+	/* not "SIP/": a request line, and a malformed one */
+	ck_assert_uint_eq(bad_status("SIP\0172.0 200 OK\r\n" HDRS "\r\n", SIP_PARSE_DGRAM,
+				     "Malformed Request Line"), 400);
+	ck_assert_int_eq(parse_fail("SIP/2.0\0 200 OK\r\n" HDRS "\r\n", SIP_PARSE_DGRAM, &perr),
+			 EBADMSG);
+}
+END_TEST
+
 /* ---- multipart bodies ---- */
 
 #define MP_HDRS INV HDRS
@@ -1340,11 +1460,13 @@ static Suite *sip_parse_suite(void)
 	tcase_add_test(tc, test_status_code_outside_100_699_is_ebadmsg);
 	tcase_add_test(tc, test_status_code_bounds_100_and_699_accepted);
 	tcase_add_test(tc, test_sip_version_is_case_insensitive);
+	tcase_add_test(tc, test_sip_version_other_bytes_compare_exactly);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("headers");
 	tcase_add_test(tc, test_folded_value_contains_the_fold);
 	tcase_add_test(tc, test_folded_headers_decoded_through_the_fold);
+	tcase_add_test(tc, test_ipv6_references_compact_names_and_folded_params);
 	tcase_add_test(tc, test_compact_names_map_to_long_ids);
 	tcase_add_test(tc, test_compact_headers_in_a_message_decoded);
 	tcase_add_test(tc, test_header_names_case_insensitive);
@@ -1357,6 +1479,7 @@ static Suite *sip_parse_suite(void)
 	tcase_add_test(tc, test_value_next_single_value_and_empty_header);
 	tcase_add_test(tc, test_value_next_empty_values_are_ebadmsg);
 	tcase_add_test(tc, test_value_next_unterminated_quote_is_ebadmsg);
+	tcase_add_test(tc, test_value_next_quote_or_angle_after_the_first_comma);
 	tcase_add_test(tc, test_header_lookup_by_name_and_order);
 	suite_add_tcase(s, tc);
 
@@ -1366,6 +1489,7 @@ static Suite *sip_parse_suite(void)
 	tcase_add_test(tc, test_duplicated_mandatory_header_is_400_with_reason);
 	tcase_add_test(tc, test_max_forwards_optional_but_must_be_a_small_number);
 	tcase_add_test(tc, test_malformed_from_to_callid_cseq_are_400);
+	tcase_add_test(tc, test_callid_words_kept_controls_space_and_del_are_400);
 	tcase_add_test(tc, test_cseq_method_mismatch_is_400);
 	tcase_add_test(tc, test_unknown_method_with_cseq_mismatch_is_501);
 	tcase_add_test(tc, test_response_cseq_method_need_not_match_anything);

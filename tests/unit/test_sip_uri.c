@@ -405,6 +405,129 @@ START_TEST(test_uri_user_of_sip_tel_and_none)
 }
 END_TEST
 
+START_TEST(test_ipv4_parts_of_one_to_three_digits)
+{
+	struct sip_uri u;
+
+	ok(&u, "sip:001.02.3.255");
+	ck_assert_int_eq(u.host_type, SIP_HOST_IPV4);
+	ok(&u, "sip:0.0.0.0:5060");
+	ck_assert_int_eq(u.host_type, SIP_HOST_IPV4);
+	ck_assert_uint_eq(u.port, 5060);
+	/* a name may start with a digit; its top label may not */
+	ok(&u, "sip:9a.example.com");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	bad("sip:0001.2.3.4");
+	bad("sip:1.2.3.4.");
+	bad("sip:1..2.3");
+	bad("sip:.1.2.3.4");
+	bad("sip:1.2.3.2555");
+}
+END_TEST
+
+/* a host that starts like an IPv4 address is the whole run of host
+ * characters: a name when it goes on with letters */
+START_TEST(test_ipv4_prefix_of_a_longer_host)
+{
+	struct sip_uri u;
+
+	ok(&u, "sip:alice@192.0.2.1.example.com:5060");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	ck_pl(u.host, "192.0.2.1.example.com");
+	ck_assert_uint_eq(u.port, 5060);
+	ok(&u, "sip:192.0.2.1-a.example.com;lr");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	ck_pl(u.host, "192.0.2.1-a.example.com");
+	ok(&u, "sip:192.0.2.1;lr?h=v");
+	ck_assert_int_eq(u.host_type, SIP_HOST_IPV4);
+	ck_pl(u.host, "192.0.2.1");
+	bad("sip:192.0.2.1x");
+	bad("sip:192.0.2.1999");
+	bad("sip:192.0.2.1_");
+}
+END_TEST
+
+START_TEST(test_hostname_labels_and_trailing_dot)
+{
+	struct sip_uri u;
+
+	ok(&u, "sip:example.");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	ck_pl(u.host, "example.");
+	ok(&u, "sip:1a.b2:5060");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	ck_assert_uint_eq(u.port, 5060);
+	ok(&u, "sip:a--b.c-d.e");
+	ck_assert_int_eq(u.host_type, SIP_HOST_NAME);
+	bad("sip:.");
+	bad("sip:a..");
+	bad("sip:a.b..");
+	bad("sip:-a.com");
+	bad("sip:a-.b.com");
+	bad("sip:a.b-");
+	bad("sip:a.b-.");
+	bad("sip:a.1b");
+	bad("sip:a.-");
+}
+END_TEST
+
+START_TEST(test_userinfo_splits_at_its_first_colon)
+{
+	struct sip_uri u;
+
+	ok(&u, "sip:alice:pass:word@example.com:5070;lr");
+	ck_pl(u.user, "alice");
+	ck_pl(u.password, "pass:word");
+	ck_pl(u.host, "example.com");
+	ck_assert_uint_eq(u.port, 5070);
+	ck_pl(u.params, "lr");
+	/* a colon after the '@' is the port's */
+	ok(&u, "sip:alice@[2001:db8::1]:5071");
+	ck_pl(u.user, "alice");
+	ck_assert_ptr_null(u.password.p);
+	ck_pl(u.host, "2001:db8::1");
+	ck_assert_uint_eq(u.port, 5071);
+}
+END_TEST
+
+START_TEST(test_escapes_at_either_end_of_a_run)
+{
+	struct sip_uri u;
+
+	ok(&u, "sip:%41@example.com;x%41=b%42?h%41=v%42");
+	ck_pl(u.user, "%41");
+	ck_pl(u.params, "x%41=b%42");
+	ck_pl(u.headers, "h%41=v%42");
+	ok(&u, "sip:alice%41:pw%42@example.com");
+	ck_pl(u.user, "alice%41");
+	ck_pl(u.password, "pw%42");
+	/* octets above 0x7f are tolerated; ? = & in the headers */
+	ok(&u, "sip:j\xc3\xb6rg@example.com?a=b?c&d=e");
+	ck_pl(u.user, "j\xc3\xb6rg");
+	ck_pl(u.headers, "a=b?c&d=e");
+	bad("sip:alice@example.com?h=v%4");
+	bad("sip:alice@example.com;x=ab%4");
+	bad("sip:alice:pw%@example.com");
+}
+END_TEST
+
+START_TEST(test_controls_and_del_anywhere_are_ebadmsg)
+{
+	static const char *const uris[] = {
+		"sip:a\x01lice@example.com", "sip:alice@example.com;x=\x7f",
+		"sip:alice@example.com?h=\x1f", "sip:alice:p\x7fw@example.com",
+		"tel:+1555\x7f", "tel:+1555\x0b", "x-foo:a\x1b",
+	};
+	static const char nul[] = "sip:alice@exa\0mple.com";
+	struct sip_uri u;
+	struct pl t = pl_make(nul, sizeof(nul) - 1);
+
+	for (size_t i = 0; i < sizeof(uris) / sizeof(uris[0]); i++)
+		bad(uris[i]);
+	ck_assert_int_eq(sip_uri_decode(&u, &t), EBADMSG);
+}
+END_TEST
+
 static Suite *sip_uri_suite(void)
 {
 	Suite *s = suite_create("sip_uri");
@@ -430,6 +553,12 @@ static Suite *sip_uri_suite(void)
 	tcase_add_test(tc, test_host_types);
 	tcase_add_test(tc, test_bad_hosts_are_ebadmsg);
 	tcase_add_test(tc, test_hostname_grammar_enforced);
+	tcase_add_test(tc, test_ipv4_parts_of_one_to_three_digits);
+	tcase_add_test(tc, test_ipv4_prefix_of_a_longer_host);
+	tcase_add_test(tc, test_hostname_labels_and_trailing_dot);
+	tcase_add_test(tc, test_userinfo_splits_at_its_first_colon);
+	tcase_add_test(tc, test_escapes_at_either_end_of_a_run);
+	tcase_add_test(tc, test_controls_and_del_anywhere_are_ebadmsg);
 	tcase_add_test(tc, test_uri_user_of_sip_tel_and_none);
 	tcase_add_test(tc, test_ipv6_without_brackets_is_ebadmsg);
 	tcase_add_test(tc, test_ipv6_bracket_body_is_all_address);
