@@ -2,11 +2,10 @@
 #ifndef B2BUA_CALL_PRIV_H
 #define B2BUA_CALL_PRIV_H
 
-#include <stddef.h>
-
 #include <ev.h>
 
 #include "base/arena.h"
+#include "base/container.h"
 #include "base/pool.h"
 #include "base/sa.h"
 #include "call/call.h"
@@ -21,10 +20,6 @@ enum { CALL_GLARE_RETRIES = 2 };
 enum { CALL_REFER_SUBS = 4 };
 
 #define OTHER(leg) (1 - (leg))
-
-/* the struct a member is embedded in, with the member's type checked */
-#define call_container_of(ptr, type, member) \
-	((type *)(void *)((char *)(1 ? (ptr) : &((type *)NULL)->member) - offsetof(type, member)))
 
 /* RFC 3261 14.1: a request of ours that met 491 on `leg`, waiting to go
  * again there (glare.c) */

@@ -7,7 +7,7 @@
 
 static void glare_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct call_glare *g = call_container_of(w, struct call_glare, tmr);
+	struct call_glare *g = container_of(w, struct call_glare, tmr);
 
 	(void)loop;
 	(void)revents;

@@ -34,13 +34,13 @@ static void timer_arm(struct transport *t)
 	bool any = false;
 
 	if (!tp_list_empty(&t->idle)) {
-		struct tp_conn *c = tp_container_of(t->idle.next, struct tp_conn, idle_le);
+		struct tp_conn *c = container_of(t->idle.next, struct tp_conn, idle_le);
 
 		at = c->last + t->idle_timeout;
 		any = true;
 	}
 	if (!tp_list_empty(&t->partial)) {
-		struct tp_conn *c = tp_container_of(t->partial.next, struct tp_conn, partial_le);
+		struct tp_conn *c = container_of(t->partial.next, struct tp_conn, partial_le);
 		ev_tstamp p = c->partial_since + t->partial_timeout;
 
 		if (!any || p < at)
@@ -57,12 +57,12 @@ static void timer_arm(struct transport *t)
 
 static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct transport *t = tp_container_of(w, struct transport, timer);
+	struct transport *t = container_of(w, struct transport, timer);
 	ev_tstamp now = ev_now(loop);
 
 	(void)revents;
 	while (!tp_list_empty(&t->idle)) {
-		struct tp_conn *c = tp_container_of(t->idle.next, struct tp_conn, idle_le);
+		struct tp_conn *c = container_of(t->idle.next, struct tp_conn, idle_le);
 
 		if (c->last + t->idle_timeout > now)
 			break;
@@ -74,7 +74,7 @@ static void timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 			tp_conn_close(c, TP_CLOSE_IDLE);
 	}
 	while (!tp_list_empty(&t->partial)) {
-		struct tp_conn *c = tp_container_of(t->partial.next, struct tp_conn, partial_le);
+		struct tp_conn *c = container_of(t->partial.next, struct tp_conn, partial_le);
 
 		if (c->partial_since + t->partial_timeout > now)
 			break;
@@ -104,7 +104,7 @@ void tp_conn_table_close(struct transport *t)
 {
 	if (t->by_id) {
 		while (!tp_list_empty(&t->idle)) {
-			struct tp_conn *c = tp_container_of(t->idle.next, struct tp_conn, idle_le);
+			struct tp_conn *c = container_of(t->idle.next, struct tp_conn, idle_le);
 
 			tp_conn_close(c, TP_CLOSE_SHUTDOWN);
 		}

@@ -150,7 +150,7 @@ static void frame_all(struct tp_conn *c)
 
 void tp_conn_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct tp_conn *c = tp_container_of(w, struct tp_conn, rio);
+	struct tp_conn *c = container_of(w, struct tp_conn, rio);
 	ssize_t n;
 	int err;
 
@@ -257,7 +257,7 @@ static int connected(struct tp_conn *c)
 
 void tp_conn_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct tp_conn *c = tp_container_of(w, struct tp_conn, wio);
+	struct tp_conn *c = container_of(w, struct tp_conn, wio);
 	int err = 0;
 
 	(void)loop;

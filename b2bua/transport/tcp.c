@@ -32,7 +32,7 @@ static bool refuse_without_fds(struct tp_listener *l)
 
 static void tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct tp_listener *l = tp_container_of(w, struct tp_listener, io);
+	struct tp_listener *l = container_of(w, struct tp_listener, io);
 	struct transport *t = l->t;
 
 	(void)loop;

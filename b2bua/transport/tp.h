@@ -5,11 +5,8 @@
 #include <ev.h>
 #include <stddef.h>
 
+#include "base/container.h"
 #include "transport.h"
-
-/* the struct that embeds member, checked against ptr's type */
-#define tp_container_of(ptr, type, member) \
-	((type *)(void *)((char *)(1 ? (ptr) : &((type *)NULL)->member) - offsetof(type, member)))
 
 enum {
 	TP_DEFAULT_MAX_CONNS = 1024,

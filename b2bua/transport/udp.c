@@ -71,7 +71,7 @@ static void udp_deliver(struct tp_listener *l, const char *p, size_t len,
 
 static void udp_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct tp_listener *l = tp_container_of(w, struct tp_listener, io);
+	struct tp_listener *l = container_of(w, struct tp_listener, io);
 	struct transport *t = l->t;
 	struct mmsghdr msgs[TP_UDP_BATCH];
 	struct iovec iov[TP_UDP_BATCH];

@@ -361,7 +361,7 @@ void tsx_life_stop(struct tsx *t)
 
 static void retx_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct tsx *t = tsx_container_of(w, struct tsx, retx);
+	struct tsx *t = container_of(w, struct tsx, retx);
 	struct tsx_layer *l = t->l;
 
 	(void)loop;
@@ -385,7 +385,7 @@ static void retx_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 static void life_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct tsx *t = tsx_container_of(w, struct tsx, life);
+	struct tsx *t = container_of(w, struct tsx, life);
 	struct tsx_layer *l = t->l;
 
 	(void)loop;

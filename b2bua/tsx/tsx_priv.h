@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/container.h"
 #include "base/log.h"
 #include "base/pl.h"
 #include "tsx/tsx.h"
@@ -18,10 +19,6 @@ enum {
 	TSX_ID_MAX = 64,	/* bytes of tsx_id(), NUL included; longer branches are cut */
 	TSX_HTAB_MIN = 256,	/* initial buckets of a hash table */
 };
-
-#define tsx_container_of(ptr, type, member) \
-	((type *)(void *)((char *)(ptr) - offsetof(type, member) \
-			  + 0 * sizeof(&((type *)0)->member == (ptr))))
 
 /* What identifies a transaction: copied out of the request that created it
  * into the transaction's own allocation (a received buffer may be a whole
