@@ -23,19 +23,28 @@ int rand_bytes(void *buf, size_t len)
 static _Thread_local unsigned char pool[1024];
 static _Thread_local size_t pool_left;
 
-static int pool_byte(unsigned char *b)
+/* at least one byte in the pool: refilled once it is used up */
+static int pool_ready(void)
 {
-	if (!pool_left) {
-		int err = rand_bytes(pool, sizeof(pool));
-		if (err)
-			return err;
+	int err;
+
+	if (pool_left)
+		return 0;
+	err = rand_bytes(pool, sizeof(pool));
+	if (!err)
 		pool_left = sizeof(pool);
-	}
-	*b = pool[sizeof(pool) - pool_left];
-	/* a byte is used once and not kept */
-	pool[sizeof(pool) - pool_left] = 0;
+	return err;
+}
+
+/* the next byte of a ready pool; a byte is used once and not kept */
+static unsigned char pool_next(void)
+{
+	unsigned char *b = &pool[sizeof(pool) - pool_left];
+	unsigned char r = *b;
+
+	*b = 0;
 	pool_left--;
-	return 0;
+	return r;
 }
 
 int rand_small(void *buf, size_t len)
@@ -43,9 +52,10 @@ int rand_small(void *buf, size_t len)
 	unsigned char *p = buf;
 
 	for (size_t i = 0; i < len; i++) {
-		int err = pool_byte(&p[i]);
+		int err = pool_ready();
 		if (err)
 			return err;
+		p[i] = pool_next();
 	}
 	return 0;
 }
@@ -57,24 +67,15 @@ int rand_token(char *dst, size_t len)
 	size_t done = 0;
 
 	while (done < len) {
-		unsigned char *b;
+		unsigned char r;
+		int err = pool_ready();
 
-		if (!pool_left) {
-			int err = rand_bytes(pool, sizeof(pool));
-			if (err)
-				return err;
-			pool_left = sizeof(pool);
-		}
-		/* straight from the pool: a token takes about 20 bytes of it */
-		for (b = pool + sizeof(pool) - pool_left; pool_left && done < len; b++) {
-			unsigned char r = *b;
-
-			*b = 0;	/* a byte is used once and not kept */
-			pool_left--;
-			/* 62 symbols: reject 248..255 to keep the distribution flat */
-			if (r < 248)
-				dst[done++] = alphabet[r % 62];
-		}
+		if (err)
+			return err;
+		r = pool_next();
+		/* 62 symbols: reject 248..255 to keep the distribution flat */
+		if (r < 248)
+			dst[done++] = alphabet[r % 62];
 	}
 	dst[len] = '\0';
 	return 0;
