@@ -59,7 +59,7 @@ static int own_key(const struct mbuf *req, struct tsx_key *key, struct sip_via *
 		if (!colon)
 			return EINVAL;
 		name = pl_trim(pl_make(p, (size_t)(colon - p)));
-		if (!pl_casecmp_str(&name, "Via") && !pl_casecmp_str(&name, "v"))
+		if (sip_hdr_lookup(name.p, name.l) != SIP_HDR_VIA)	/* "Via" or "v" */
 			continue;
 		val = pl_trim(pl_make(colon + 1, (size_t)(eol - 1 - (colon + 1))));
 		if (!sip_value_next(&val, &pos, &first, &err) || sip_via_decode(via, &first))
