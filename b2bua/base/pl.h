@@ -52,14 +52,9 @@ size_t pl_strcpy(const struct pl *v, char *dst, size_t size);
  * (snprintf's "%s" without the formatting machinery, for hot paths) */
 static inline void str_copy(char *dst, size_t size, const char *src)
 {
-	size_t n = strlen(src);
+	struct pl v = pl_make(src, strlen(src));
 
-	if (!size)
-		return;
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	pl_strcpy(&v, dst, size);
 }
 
 #endif
