@@ -479,18 +479,18 @@ int call_respond(struct call *c, int leg, struct tsx *st, const struct sip_msg *
 	if (err)
 		return err;
 	if (contact) {
-		mbw_lit(&w, "Contact: ");
-		mbw_puts(&w, c->leg[leg].contact);
-		mbw_lit(&w, "\r\n");
+		struct pl v = pl_make(c->leg[leg].contact, strlen(c->leg[leg].contact));
+
+		sip_build_hdr(&w, SIP_HDR_CONTACT, &v);
 	}
 	if (extra_hdrs)
 		mbw_puts(&w, extra_hdrs);
 	if (from_peer)
 		topo_copy_headers(&w, from_peer);
 	if (c->mgr->env.user_agent) {
-		mbw_lit(&w, "Server: ");
-		mbw_puts(&w, c->mgr->env.user_agent);
-		mbw_lit(&w, "\r\n");
+		struct pl v = pl_make(c->mgr->env.user_agent, strlen(c->mgr->env.user_agent));
+
+		sip_build_hdr(&w, SIP_HDR_SERVER, &v);
 	}
 	err = mbw_finish(&w, &hdrs);
 	if (err)

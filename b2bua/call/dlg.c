@@ -361,9 +361,9 @@ int dlg_build_request(struct mbuf **mbp, struct dlg *d, enum sip_method method, 
 	if (d->routes)
 		mbw_puts(&w, d->routes);
 	if (with_contact) {
-		mbw_lit(&w, "Contact: ");
-		mbw_puts(&w, d->contact);
-		mbw_lit(&w, "\r\n");
+		struct pl v = pl_make(d->contact, strlen(d->contact));
+
+		sip_build_hdr(&w, SIP_HDR_CONTACT, &v);
 	}
 	if (extra)
 		mbw_puts(&w, extra);
