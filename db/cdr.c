@@ -205,6 +205,16 @@ static uint64_t batch_row_by_row(struct db_cdr_writer *w, struct cdr_item *list)
 	return n;
 }
 
+/* opens the batch's transaction: 0, or SQLite's code, logged */
+static int begin(struct db_cdr_writer *w)
+{
+	int rc = step_once(w->begin);
+
+	if (rc)
+		db_sql_err(w->sql, rc, "cdr begin");
+	return rc;
+}
+
 /* One transaction for the whole batch.  A row that fails is logged and
  * skipped so that one bad record does not cost the others: a batch with
  * one is rolled back and written again row by row, which costs a
@@ -216,21 +226,13 @@ static void write_batch(struct db_cdr_writer *w, struct cdr_item *list)
 
 	for (struct cdr_item *it = list; it; it = it->next)
 		all++;
-	if (prepare_all(w))
+	if (prepare_all(w) || begin(w))
 		goto out;
-	rc = step_once(w->begin);
-	if (rc) {
-		db_sql_err(w->sql, rc, "cdr begin");
-		goto out;
-	}
 	if (batch_whole(w, list) == SQLITE_OK) {
 		n = all;
 	} else {
-		rc = step_once(w->begin);
-		if (rc) {
-			db_sql_err(w->sql, rc, "cdr begin");
+		if (begin(w))
 			goto out;
-		}
 		n = batch_row_by_row(w, list);
 	}
 	rc = step_once(w->commit);
