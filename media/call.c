@@ -64,16 +64,6 @@ void media_call_free(struct media_call *call)
 	free(call);
 }
 
-static struct media_zone *zone_find(struct media_engine *me, const char *name)
-{
-	unsigned i;
-
-	for (i = 0; name && i < me->nzones; i++)
-		if (strcmp(me->zones[i].name, name) == 0)
-			return &me->zones[i];
-	return NULL;
-}
-
 static int udp_bind(const struct sockaddr_storage *addr, uint16_t port, int *fdp)
 {
 	struct sockaddr_storage sa = *addr;
@@ -145,8 +135,8 @@ int media_call_stream_add(struct media_call *call, const char *zone_a, const cha
 
 	if (!call || !idxp || !ports)
 		return EINVAL;
-	z[0] = zone_find(call->me, zone_a);
-	z[1] = zone_find(call->me, zone_b);
+	z[0] = media_zone_find(call->me, zone_a);
+	z[1] = media_zone_find(call->me, zone_b);
 	if (!z[0] || !z[1])
 		return ENOENT;
 	if (call->nstreams == MEDIA_MAX_STREAMS)

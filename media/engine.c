@@ -303,16 +303,24 @@ int media_engine_zone_add(struct media_engine *me, const char *name, const char 
 	return 0;
 }
 
+struct media_zone *media_zone_find(struct media_engine *me, const char *name)
+{
+	for (unsigned i = 0; name && i < me->nzones; i++) {
+		if (strcmp(me->zones[i].name, name) == 0)
+			return &me->zones[i];
+	}
+	return NULL;
+}
+
 int media_engine_zone_ports(struct media_engine *me, const char *zone, struct media_port_stats *out)
 {
-	for (unsigned i = 0; me && zone && i < me->nzones; i++) {
-		if (strcmp(me->zones[i].name, zone) == 0) {
-			out->capacity = media_portpool_capacity(me->zones[i].pool);
-			media_portpool_usage(me->zones[i].pool, &out->in_use, &out->quarantined);
-			return 0;
-		}
-	}
-	return ENOENT;
+	struct media_zone *z = me ? media_zone_find(me, zone) : NULL;
+
+	if (!z)
+		return ENOENT;
+	out->capacity = media_portpool_capacity(z->pool);
+	media_portpool_usage(z->pool, &out->in_use, &out->quarantined);
+	return 0;
 }
 
 unsigned media_engine_threads(const struct media_engine *me)

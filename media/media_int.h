@@ -134,6 +134,8 @@ struct media_call {
 /* engine.c */
 void media_thread_send(struct media_thread *th, struct media_cmd *cmd);
 void media_event_post(struct media_engine *me, const struct media_event *ev);
+/* the engine's zone of that name, or NULL */
+struct media_zone *media_zone_find(struct media_engine *me, const char *name);
 uint64_t media_now_ms(void);
 
 /* relay.c: runs on the media thread (the first before it starts) */
