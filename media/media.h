@@ -70,6 +70,7 @@ struct media_rx_stats {
 	uint64_t srtp_auth_fail, srtp_replay;	/* dropped */
 	uint64_t srtp_no_key;		/* dropped: sent before its SRTP key was known */
 	uint64_t malformed, send_errors;
+	uint64_t kernel_packets;	/* of packets, those the kernel forwarded (kfwd.h) */
 };
 
 struct media_stream_stats {
@@ -92,8 +93,15 @@ struct media_event {
 
 typedef void(media_event_h)(const struct media_event *ev);
 
+/* in-kernel forwarding of established plain RTP streams (kfwd.h) */
+enum media_kfwd_mode {
+	MEDIA_KFWD_OFF = 0,	/* every packet through the media threads */
+	MEDIA_KFWD_AUTO,	/* in the kernel where it can load; else off, logged */
+};
+
 struct media_engine_cfg {
 	unsigned threads;	/* media threads, at least 1 */
+	enum media_kfwd_mode kfwd;
 	struct ev_loop *loop;	/* the signalling loop events are delivered on */
 	media_event_h *eventh;
 	uint32_t tick_ms;	/* inactivity check period; 0: 1000 */
@@ -120,6 +128,9 @@ struct media_port_stats {
 /* 0 or ENOENT (no such zone) */
 int media_engine_zone_ports(struct media_engine *me, const char *zone, struct media_port_stats *out);
 unsigned media_engine_threads(const struct media_engine *me);
+/* whether established plain RTP streams are forwarded in the kernel: the
+ * mode asked for, and the program loaded on the zones' interfaces */
+bool media_engine_kfwd(const struct media_engine *me);
 /* CPU time one media thread has used */
 int media_engine_thread_cpu_ns(const struct media_engine *me, unsigned idx, uint64_t *ns);
 
