@@ -114,6 +114,11 @@ static int side_open(struct rside *s, struct media_zone *z)
 		if (!err) {
 			s->pool = z->pool;
 			s->port = port;
+			s->local = z->addr;
+			if (s->local.ss_family == AF_INET)
+				((struct sockaddr_in *)&s->local)->sin_port = htons(port);
+			else
+				((struct sockaddr_in6 *)&s->local)->sin6_port = htons(port);
 			return 0;
 		}
 		/* someone else holds it: leave it in quarantine, try the next */
@@ -158,6 +163,7 @@ int media_call_stream_add(struct media_call *call, const char *zone_a, const cha
 			goto out;
 	}
 	st->idx = call->nstreams;
+	st->kfwd = media_engine_kfwd(call->me) ? call->me->kfwd : NULL;
 	cmd->idx = st->idx;
 	cmd->st = st;
 	ports[0] = st->side[0].port;

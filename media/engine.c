@@ -271,10 +271,40 @@ void media_engine_free(struct media_engine *me)
 		next = q->next;
 		free(q);
 	}
+	/* the threads removed their rules as they closed their streams */
+	media_kfwd_close(me->kfwd);
 	for (i = 0; i < me->nzones; i++)
 		media_portpool_free(me->zones[i].pool);
 	pthread_mutex_destroy(&me->evmtx);
 	free(me);
+}
+
+/* Opened once, by the first stream, when every zone is known: a zone
+ * added later relays in user space (its rules do not install). */
+bool media_engine_kfwd(const struct media_engine *cme)
+{
+	struct media_engine *me = (struct media_engine *)cme;
+	struct sockaddr_in addrs[MEDIA_ZONES_MAX];
+	unsigned i, n = 0;
+	int err;
+
+	if (!me || me->cfg.kfwd == MEDIA_KFWD_OFF)
+		return false;
+	if (me->kfwd_tried)
+		return me->kfwd != NULL;
+	me->kfwd_tried = true;
+	for (i = 0; i < me->nzones; i++)
+		if (me->zones[i].addr.ss_family == AF_INET)
+			memcpy(&addrs[n++], &me->zones[i].addr, sizeof(addrs[0]));
+	err = n ? media_kfwd_open(&me->kfwd, addrs, n) : ENOTSUP;
+	if (err) {
+		me->kfwd = NULL;
+		media_logf(MEDIA_LOG_WARN, "RTP forwarding in the kernel is off (%s): all media through the media threads",
+			   strerror(err));
+		return false;
+	}
+	media_logf(MEDIA_LOG_INFO, "RTP of established plain streams is forwarded in the kernel");
+	return true;
 }
 
 int media_engine_zone_add(struct media_engine *me, const char *name, const char *addr,

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "media/kfwd.h"
 #include "media/media.h"
 #include "media/portpool.h"
 #include "media/rtpstats.h"
@@ -34,6 +35,7 @@ struct rside {
 	ev_io io[2];
 	struct media_portpool *pool;
 	uint16_t port;
+	struct sockaddr_storage local;	/* our RTP address and port */
 	struct media_side cfg;
 	bool configured;
 	struct sockaddr_storage dst[2];	/* where we send RTP, RTCP to it */
@@ -48,6 +50,11 @@ struct rside {
 	struct media_rx_stats stats;
 	uint64_t last_rx_ms;
 	bool timed_out;
+	/* the kernel forwards what this side sends while kr_on: kr is the
+	 * rule as installed, kr_received what src had counted by then */
+	bool kr_on;
+	struct media_kfwd_rule kr;
+	uint64_t kr_received;
 };
 
 struct rcall;
@@ -57,6 +64,7 @@ struct rstream {
 	unsigned idx;
 	struct rside side[2];
 	uint32_t timeout_ms, hold_timeout_ms;
+	struct media_kfwd *kfwd;	/* the engine's, or NULL: all in user space */
 };
 
 /* a call on its thread */
@@ -116,6 +124,8 @@ struct media_engine {
 	ev_async evwake;		/* on the signalling loop */
 	pthread_mutex_t evmtx;
 	struct media_evq *evhead, *evtail;	/* under evmtx */
+	struct media_kfwd *kfwd;	/* opened by the first stream (signalling thread) */
+	bool kfwd_tried;
 };
 
 struct media_evq {

@@ -72,6 +72,124 @@ static uint32_t rd32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* ---- the kernel path (kfwd.h) ---- */
+
+/* what the kernel counted under s's rule joins s's own figures; the RFC
+ * 3550 state is the kernel's, plus what user space saw meanwhile */
+static void kr_merge(struct rside *s, const struct media_kfwd_counts *c)
+{
+	uint64_t extra = s->src.received - s->kr_received;
+
+	s->stats.packets += c->packets;
+	s->stats.bytes += c->bytes;
+	s->stats.kernel_packets += c->packets;
+	if (c->src.init) {
+		s->src = c->src;
+		s->src.received += extra;
+	}
+	if (c->last_ns && c->last_ns / 1000000u > s->last_rx_ms) {
+		s->last_rx_ms = c->last_ns / 1000000u;
+		s->timed_out = false;
+	}
+}
+
+static void kr_off(struct rside *s)
+{
+	struct media_kfwd_counts c;
+	int err;
+
+	if (!s->kr_on)
+		return;
+	s->kr_on = false;
+	err = media_kfwd_del(s->st->kfwd, &s->kr.local, &c);
+	if (!err)
+		kr_merge(s, &c);
+	else
+		media_logf(MEDIA_LOG_ERR, "stream %u side %u: kernel rule gone (%s), its counts lost",
+			   s->st->idx, s->idx, strerror(err));
+}
+
+static bool sa_in(const struct sockaddr_storage *sa)
+{
+	return sa->ss_family == AF_INET;
+}
+
+/* The rule s should have: what s sends, from where it is latched, goes to
+ * o's peer as user space would send it.  Only plain RTP on both sides;
+ * SRTP, RTCP, a source or SSRC other than the latched one stay here. */
+static bool kr_want(const struct rside *s, struct media_kfwd_rule *r)
+{
+	const struct rside *o = &s->st->side[s->idx ^ 1];
+
+	if (!s->st->kfwd || !s->configured || !o->configured || !s->latched || s->cfg.srtp ||
+	    o->cfg.srtp || !o->have_dst[0] || !sa_in(&s->dst[0]) || !sa_in(&o->dst[0]) ||
+	    !sa_in(&s->local) || !sa_in(&o->local))
+		return false;
+	memset(r, 0, sizeof(*r));
+	memcpy(&r->local, &s->local, sizeof(r->local));
+	memcpy(&r->peer, &s->dst[0], sizeof(r->peer));
+	r->match_ssrc = s->cfg.latch == MEDIA_LATCH_SSRC;
+	r->ssrc = r->match_ssrc ? s->latch_ssrc : 0;
+	memcpy(&r->out_local, &o->local, sizeof(r->out_local));
+	memcpy(&r->out_peer, &o->dst[0], sizeof(r->out_peer));
+	r->te_from = r->te_to = -1;
+	if (s->cfg.te_pt >= 0 && o->cfg.te_pt >= 0) {
+		r->te_from = s->cfg.te_pt;
+		r->te_to = o->cfg.te_pt;
+	}
+	r->clock_rate = s->cfg.clock_rate ? s->cfg.clock_rate : 8000;
+	return true;
+}
+
+static bool kr_same(const struct media_kfwd_rule *a, const struct media_kfwd_rule *b)
+{
+	return sa_eq((const void *)&a->local, (const void *)&b->local) &&
+	       sa_eq((const void *)&a->peer, (const void *)&b->peer) &&
+	       a->match_ssrc == b->match_ssrc && a->ssrc == b->ssrc &&
+	       sa_eq((const void *)&a->out_local, (const void *)&b->out_local) &&
+	       sa_eq((const void *)&a->out_peer, (const void *)&b->out_peer) &&
+	       a->te_from == b->te_from && a->te_to == b->te_to && a->clock_rate == b->clock_rate;
+}
+
+/* after any change to a stream: each side's rule as it should be now */
+static void kr_sync(struct rstream *st)
+{
+	struct media_kfwd_rule r;
+	unsigned k;
+	int err;
+
+	for (k = 0; k < 2; k++) {
+		struct rside *s = &st->side[k];
+		bool want = kr_want(s, &r);
+
+		if (s->kr_on && want && kr_same(&s->kr, &r))
+			continue;
+		kr_off(s);
+		if (!want)
+			continue;
+		r.src = s->src;
+		err = media_kfwd_add(st->kfwd, &r);
+		if (err) {
+			media_logf(MEDIA_LOG_DEBUG, "stream %u side %u: relayed in user space (%s)",
+				   st->idx, k, strerror(err));
+			continue;
+		}
+		s->kr = r;
+		s->kr_received = s->src.received;
+		s->kr_on = true;
+	}
+}
+
+/* the kernel's figures so far, for the inactivity check */
+static void kr_poll(struct rside *s)
+{
+	struct media_kfwd_counts c;
+
+	if (s->kr_on && media_kfwd_read(s->st->kfwd, &s->kr.local, &c) == 0 && c.last_ns &&
+	    c.last_ns / 1000000u > s->last_rx_ms)
+		s->last_rx_ms = c.last_ns / 1000000u;
+}
+
 /* ---- stream lifetime ---- */
 
 static void side_close(struct rside *s, struct ev_loop *loop)
@@ -116,6 +234,8 @@ static void stream_end(struct media_thread *th, struct rstream *st, bool report)
 {
 	struct media_event ev = { .type = MEDIA_EV_STATS, .arg = st->call->arg, .stream = st->idx };
 
+	kr_off(&st->side[0]);
+	kr_off(&st->side[1]);
 	if (report) {
 		stats_final(&st->side[0]);
 		stats_final(&st->side[1]);
@@ -402,6 +522,11 @@ static void relay_one(struct media_thread *th, struct rside *s, uint8_t *p, size
 			sa_set_port(&s->dst[1], (uint16_t)(sa_port(from) + 1));
 			s->have_dst[1] = true;
 		}
+		kr_sync(s->st);
+	} else if (!rtcp && s->cfg.latch == MEDIA_LATCH_SSRC && ssrc != s->latch_ssrc) {
+		/* the latched source's new SSRC: the kernel's rule follows it */
+		s->latch_ssrc = ssrc;
+		kr_sync(s->st);
 	}
 	if (rtcp) {
 		/* symmetric RTCP: answer where it comes from */
@@ -541,6 +666,7 @@ void media_relay_cmd(struct media_thread *th, struct media_cmd *cmd)
 		side_update(&st->side[1], &cmd->cfg.side[1]);
 		st->timeout_ms = cmd->cfg.timeout_ms;
 		st->hold_timeout_ms = cmd->cfg.hold_timeout_ms;
+		kr_sync(st);
 		break;
 	case MEDIA_CMD_STREAM_REMOVE:
 		if (rc->streams[cmd->idx])
@@ -578,6 +704,7 @@ void media_relay_tick(struct media_thread *th)
 
 				if (!s->configured || s->timed_out)
 					continue;
+				kr_poll(s);
 				/* a held side sends nothing: the longer hold timeout */
 				limit = side_sends(s) ? st->timeout_ms : st->hold_timeout_ms;
 				if (limit && now - s->last_rx_ms >= limit) {

@@ -143,11 +143,12 @@ void call_media_event(const struct media_event *ev)
 				const struct media_rx_stats *r = &s->rx[side];
 				log_info(id,
 					 "stream %u: leg %s sent %llu packets relayed (%lld lost, jitter "
-					 "%.1f ms), %llu from unexpected sources, %llu failed SRTP "
-					 "authentication, %llu replayed, %llu before its SRTP key was known, "
-					 "%llu malformed", ev->stream,
+					 "%.1f ms; %llu of them by the kernel), %llu from unexpected sources, "
+					 "%llu failed SRTP authentication, %llu replayed, %llu before its SRTP "
+					 "key was known, %llu malformed", ev->stream,
 					 side ? "B" : "A", (unsigned long long)r->packets, (long long)r->lost,
-					 r->jitter_ms, (unsigned long long)r->unexpected_source,
+					 r->jitter_ms, (unsigned long long)r->kernel_packets,
+					 (unsigned long long)r->unexpected_source,
 					 (unsigned long long)r->srtp_auth_fail,
 					 (unsigned long long)r->srtp_replay, (unsigned long long)r->srtp_no_key,
 					 (unsigned long long)r->malformed);

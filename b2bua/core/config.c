@@ -464,6 +464,20 @@ static int parse_unknown(struct parser *p, const struct key_def *kd, struct pl v
 	return perr(p, p->line, "unknown_sources must be reject or drop, not \"%.*s\"", PL_FMT(v));
 }
 
+/* RTP of established plain streams forwarded in the kernel, or not */
+static int parse_kfwd(struct parser *p, const struct key_def *kd, struct pl v, void *base)
+{
+	char buf[8];
+
+	if (lower_copy(v, buf, sizeof(buf))) {
+		if (strcmp(buf, "auto") == 0 || strcmp(buf, "off") == 0) {
+			*(bool *)field(base, kd) = strcmp(buf, "auto") == 0;
+			return 0;
+		}
+	}
+	return perr(p, p->line, "kernel_forward must be auto or off, not \"%.*s\"", PL_FMT(v));
+}
+
 /* ---- sections ---- */
 
 #define CFG_KEY(name, parse, type, fld, min, max) \
@@ -498,6 +512,7 @@ static const struct key_def udp_keys[] = {
 static const struct key_def media_keys[] = {
 	CFG_KEY("timeout", parse_duration, struct config, media_timeout, 0, 0),
 	CFG_KEY("hold_timeout", parse_duration, struct config, media_hold_timeout, 0, 0),
+	CFG_KEY("kernel_forward", parse_kfwd, struct config, media_kfwd, 0, 0),
 	{ NULL, NULL, 0, 0, 0 }
 };
 
@@ -550,6 +565,7 @@ static void config_defaults(struct config *cfg)
 	cfg->udp_size_limit = 1300;
 	cfg->media_timeout = 60.0;
 	cfg->media_hold_timeout = 3600.0;
+	cfg->media_kfwd = true;
 	snprintf(cfg->policy_db, sizeof(cfg->policy_db), "b2bua.db");
 }
 

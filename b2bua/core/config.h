@@ -83,6 +83,7 @@ struct config {
 	size_t udp_size_limit;		/* RFC 3261 18.1.1: larger goes over TCP */
 	double media_timeout;		/* seconds without RTP from a sending side */
 	double media_hold_timeout;	/* the same for a side on hold */
+	bool media_kfwd;		/* kernel_forward = auto: plain RTP in the kernel where it loads */
 	struct cfg_zone *zones;
 	unsigned n_zones;
 	struct cfg_listener *listeners;

@@ -43,6 +43,7 @@ static const char default_text[] =
 "[media]\n"
 "timeout = 60s              # no RTP from a side that sends: the call ends (BYE on both legs)\n"
 "hold_timeout = 1h          # the same for a side on hold (sendonly/inactive)\n"
+"kernel_forward = auto      # established plain RTP relayed by an eBPF program (root); off: all in the media threads\n"
 "\n"
 "[policy]\n"
 "database = b2bua.db        # the SQLite policy database; relative to the working directory\n"

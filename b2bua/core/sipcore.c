@@ -334,6 +334,7 @@ static int media_start(struct sipcore *sc, struct ev_loop *loop, const struct co
 	mc.threads = cores > 2 ? (unsigned)cores - 1 : 1;
 	mc.loop = loop;
 	mc.eventh = call_media_event;
+	mc.kfwd = cfg->media_kfwd ? MEDIA_KFWD_AUTO : MEDIA_KFWD_OFF;
 	err = media_engine_alloc(&sc->media, &mc);
 	if (err)
 		return err;

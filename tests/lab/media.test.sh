@@ -37,6 +37,14 @@ run() { # NAME UAS
     check "$LAB_DIR/rtp-$1/callee.txt" "$1: RTP the carrier received"
 }
 run plain uas-rtp.xml
+# plain RTP on both legs: once latched, the kernel forwards it (the lab runs
+# as root, where the eBPF program loads)
+if grep -Eq 'leg [AB] sent [0-9]+ packets relayed \([0-9-]+ lost, jitter [0-9.]+ ms; [1-9][0-9]* of them by the kernel\)' \
+    "$LAB_DIR/b2bua.log"; then
+    echo "ok   plain: the kernel forwarded the established RTP"
+else
+    echo "FAIL plain: no RTP forwarded by the kernel"; rc=1
+fi
 # the caller moves its media to another port with a re-INVITE
 mkdir -p "$LAB_DIR/rtp-move"
 LAB_SIPP_ARGS="-key rtpeer $B2BUA_BIN/rtpeer -key rtp_dir $LAB_DIR/rtp-move" \

@@ -373,6 +373,7 @@ static const struct {
 } bad[] = {
 	{ "err-unknown-key.conf", "14: unknown key \"prot\" in [listener internal-udp]" },
 	{ "err-unknown-sources.conf", "7: unknown_sources must be reject or drop, not \"ignore\"" },
+	{ "err-kernel-forward.conf", "2: kernel_forward must be auto or off, not \"on\"" },
 	{ "err-unknown-section.conf", "3: unknown section [zones external] (expected general, timers, "
 	  "tcp, udp, media, policy, zone or listener)" },
 	{ "err-missing-equals.conf", "2: expected \"key = value\", found \"signalling 127.0.0.1\"" },
@@ -457,6 +458,7 @@ START_TEST(test_media_timeouts_default_and_set)
 
 	ck_assert(min->media_timeout == 60.0 && min->media_hold_timeout == 3600.0);
 	ck_assert(cfg->media_timeout == 3.0 && cfg->media_hold_timeout == 600.0);
+	ck_assert(min->media_kfwd && !cfg->media_kfwd);
 	config_free(min);
 	config_free(cfg);
 }

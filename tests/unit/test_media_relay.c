@@ -28,9 +28,11 @@ static void on_event(const struct media_event *ev)
 		events[nevents++] = *ev;
 }
 
-static void setup(void)
+static bool kernel;	/* the engine forwards established plain RTP in the kernel */
+
+static void engine_start(enum media_kfwd_mode mode)
 {
-	struct media_engine_cfg cfg = { .threads = 2, .eventh = on_event, .tick_ms = 25 };
+	struct media_engine_cfg cfg = { .threads = 2, .eventh = on_event, .tick_ms = 25, .kfwd = mode };
 
 	nevents = 0;
 	sig_loop = ev_loop_new(EVFLAG_AUTO);
@@ -39,6 +41,21 @@ static void setup(void)
 	ck_assert_int_eq(media_engine_zone_add(engine, "internal", "127.0.0.1", 20000, 20099, 100), 0);
 	ck_assert_int_eq(media_engine_zone_add(engine, "external", "127.0.0.2", 30000, 30099, 100), 0);
 	ck_assert_int_eq(media_engine_zone_add(engine, "external", "127.0.0.3", 30000, 30099, 100), EEXIST);
+	kernel = media_engine_kfwd(engine);
+}
+
+static void setup(void)
+{
+	engine_start(MEDIA_KFWD_OFF);
+	ck_assert(!kernel);
+}
+
+/* the same tests with the kernel path: it must not change what is relayed,
+ * dropped or counted (the tests run as root in their own namespace) */
+static void setup_kernel(void)
+{
+	engine_start(MEDIA_KFWD_AUTO);
+	ck_assert_msg(kernel, "the kernel path did not load");
 }
 
 static void teardown(void)
@@ -986,12 +1003,41 @@ START_TEST(test_relay_burst_deeper_than_a_read_batch_is_relayed_whole)
 }
 END_TEST
 
-static Suite *relay_suite(void)
+/* once latched, plain RTP goes through the kernel; what it counted joins
+ * the stream's statistics, the RFC 3550 loss and jitter included */
+START_TEST(test_relay_kernel_forwards_latched_plain_rtp_and_counts_it)
 {
-	Suite *s = suite_create("media_relay");
-	TCase *tc = tcase_create("relay");
+	const struct media_event *ev;
+	uint8_t pkt[200], got[256];
+	struct pair p;
+	uint16_t seq;
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	pair_open(&p);
+	flow(&p, p.a, 0, p.b, 100, 20);
+	flow(&p, p.b, 1, p.a, 500, 20);
+	/* two of sequence 130-139 never sent: lost */
+	for (seq = 130; seq < 140; seq++) {
+		if (seq == 133 || seq == 134)
+			continue;
+		send_to(p.a, "127.0.0.1", p.port[0], pkt, rtp(pkt, 0, seq, 0x1234));
+		ck_assert_int_eq(recv_within(p.b, got, sizeof(got), 1000, NULL), 172);
+	}
+	ev = end_call(&p);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_uint_eq(ev->stats.rx[0].packets, 28);
+	ck_assert_uint_eq(ev->stats.rx[0].bytes, 28 * 172);
+	/* the first packet latched in user space; the rest in the kernel */
+	ck_assert_uint_ge(ev->stats.rx[0].kernel_packets, 26);
+	ck_assert_uint_ge(ev->stats.rx[1].kernel_packets, 18);
+	ck_assert_uint_le(ev->stats.rx[1].kernel_packets, 20);
+	ck_assert_int_eq(ev->stats.rx[0].lost, 2 + 10);
+	ck_assert_int_eq(ev->stats.rx[1].lost, 0);
+	pair_close(&p);
+}
+END_TEST
+
+static void add_relay_tests(TCase *tc)
+{
 	tcase_add_test(tc, test_relay_flows_both_ways_and_reports_stats);
 	tcase_add_test(tc, test_relay_counts_lost_packets_from_sequence_gaps);
 	tcase_add_test(tc, test_relay_reattaches_when_a_side_moves_to_a_new_port);
@@ -1015,7 +1061,21 @@ static Suite *relay_suite(void)
 	tcase_add_test(tc, test_relay_removed_stream_reports_and_frees_its_ports);
 	tcase_add_test(tc, test_relay_between_an_ipv6_zone_and_an_ipv4_zone);
 	tcase_add_test(tc, test_relay_burst_deeper_than_a_read_batch_is_relayed_whole);
+}
+
+static Suite *relay_suite(void)
+{
+	Suite *s = suite_create("media_relay");
+	TCase *tc = tcase_create("relay");
+	TCase *tk = tcase_create("relay-kernel");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	add_relay_tests(tc);
 	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(tk, setup_kernel, teardown);
+	add_relay_tests(tk);
+	tcase_add_test(tk, test_relay_kernel_forwards_latched_plain_rtp_and_counts_it);
+	suite_add_tcase(s, tk);
 	return s;
 }
 
