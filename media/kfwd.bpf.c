@@ -41,24 +41,21 @@ struct pkt {
 	__u32 l4;		/* offset of the UDP header */
 	__u32 saddr, daddr;	/* as in the packet */
 	__u16 sport, dport;
-	__u16 udp_check;
 	__u16 rtp_len;		/* UDP payload */
 	__u8 ttl, proto;
 };
 
 /* Ethernet, IPv4 (any IHL, not a fragment), UDP with lengths that agree
- * with each other and with the packet.  0 or -1; *need is the linear length
- * the headers and the RTP header take, when that is more than there is. */
-static __always_inline int parse(struct __sk_buff *skb, struct pkt *p, __u32 *need)
+ * with each other and with the packet, room for an RTP header; 0 or -1 */
+static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 {
 	void *data = (void *)(long)skb->data;
 	void *end = (void *)(long)skb->data_end;
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
 	struct udphdr *udp;
-	__u32 ihl, tot, ulen;
+	__u32 ihl, tot;
 
-	*need = 0;
 	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP))
 		return -1;
 	ip = (void *)(eth + 1);
@@ -70,18 +67,12 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p, __u32 *ne
 		return -1;
 	ihl = ip->ihl * 4u;
 	tot = bpf_ntohs(ip->tot_len);
+	/* the IPv4 length within the frame (Ethernet may pad after it) */
 	if (tot < ihl + sizeof(struct udphdr) + RTP_HDR || ETH_HLEN + tot > skb->len)
 		return -1;
 	p->l4 = ETH_HLEN + ihl;
-	if (data + p->l4 + sizeof(struct udphdr) + RTP_HDR > end) {
-		*need = p->l4 + sizeof(struct udphdr) + RTP_HDR;
-		return -1;
-	}
 	udp = data + p->l4;
-	if ((void *)(udp + 1) > end)
-		return -1;
-	ulen = bpf_ntohs(udp->len);
-	if (ulen != tot - ihl)
+	if ((void *)(udp + 1) > end || bpf_ntohs(udp->len) != tot - ihl)
 		return -1;
 	p->saddr = ip->saddr;
 	p->daddr = ip->daddr;
@@ -89,8 +80,7 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p, __u32 *ne
 	p->proto = ip->protocol;
 	p->sport = udp->source;
 	p->dport = udp->dest;
-	p->udp_check = udp->check;
-	p->rtp_len = (__u16)(ulen - sizeof(struct udphdr));
+	p->rtp_len = (__u16)(tot - ihl - sizeof(struct udphdr));
 	return 0;
 }
 
@@ -155,7 +145,7 @@ int kfwd_ingress(struct __sk_buff *skb)
 	struct pkt p;
 	void *data, *end;
 	__u8 *rtp;
-	__u32 need, ssrc, ts, arrival;
+	__u32 ssrc, ts, arrival;
 	__u16 seq, w_old, w_new, ttl_old, ttl_new;
 	__u64 now;
 	__u32 csum_off, l3_check = ETH_HLEN + offsetof(struct iphdr, check);
@@ -164,13 +154,8 @@ int kfwd_ingress(struct __sk_buff *skb)
 	/* a tag the device stripped would go out again on another device */
 	if (skb->vlan_present)
 		return KFWD_PASS;
-	if (parse(skb, &p, &need) < 0) {
-		/* headers in the linear part, RTP in pages (some drivers) */
-		if (!need || need > PULL_MAX || bpf_skb_pull_data(skb, need) < 0)
-			return KFWD_PASS;
-		if (parse(skb, &p, &need) < 0)
-			return KFWD_PASS;
-	}
+	if (parse(skb, &p) < 0)
+		return KFWD_PASS;
 	key.addr = p.daddr;
 	key.port = p.dport;
 	v = bpf_map_lookup_elem(&kfwd_rules, &key);
@@ -180,10 +165,17 @@ int kfwd_ingress(struct __sk_buff *skb)
 	if (p.saddr != v->peer_addr || p.sport != v->peer_port)
 		return KFWD_PASS;
 
+	if (p.l4 + sizeof(struct udphdr) + RTP_HDR > PULL_MAX)
+		return KFWD_PASS;
 	data = (void *)(long)skb->data;
 	end = (void *)(long)skb->data_end;
-	if (p.l4 > PULL_MAX)
-		return KFWD_PASS;
+	if (data + p.l4 + sizeof(struct udphdr) + RTP_HDR > end) {
+		/* the headers in the linear part, RTP in pages (some drivers) */
+		if (bpf_skb_pull_data(skb, p.l4 + sizeof(struct udphdr) + RTP_HDR) < 0)
+			return KFWD_PASS;
+		data = (void *)(long)skb->data;
+		end = (void *)(long)skb->data_end;
+	}
 	rtp = data + p.l4 + sizeof(struct udphdr);
 	if ((void *)(rtp + RTP_HDR) > end)
 		return KFWD_PASS;
