@@ -191,8 +191,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data, .data_size_in = (uint32_t)size,
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 
-	if (size <= ETH_LEN || size > FRAME_MAX)
+	if (size <= ETH_LEN)
 		return 0;
+	if (size > FRAME_MAX)
+		size = FRAME_MAX;	/* what a link brings at most */
+	o.data_size_in = (uint32_t)size;
 	/* EINVAL: a frame the kernel will not build a test skb of (shorter
 	 * than its network header) */
 	if (bpf_prog_test_run_opts(media_kfwd_prog_fd(kf), &o)) {
