@@ -7,7 +7,7 @@
 # with --bench, the peers the benchmarks measure against as well (Kamailio,
 # rtpengine) and tcpdump for the call-core benchmark's response times.
 set -eu
-runtime="build-essential clang cmake pkg-config libev-dev libssl-dev libsrtp2-dev libsqlite3-dev check"
+runtime="build-essential clang cmake pkg-config libev-dev libssl-dev libsrtp2-dev libsqlite3-dev libbpf-dev check"
 testing="libclang-rt-14-dev sip-tester iproute2 util-linux python3 valgrind baresip-core"
 bench="kamailio rtpengine-daemon tcpdump"
 pkgs="$runtime"
