@@ -169,6 +169,7 @@ int media_call_stream_add(struct media_call *call, const char *zone_a, const cha
 	ports[0] = st->side[0].port;
 	ports[1] = st->side[1].port;
 	*idxp = call->nstreams;
+	call->st[call->nstreams] = st;
 	call->live[call->nstreams++] = true;
 	media_thread_send(call->th, cmd);
 	return 0;
@@ -177,6 +178,21 @@ out:
 		media_rstream_close(st);
 	free(cmd);
 	return err;
+}
+
+/* The kernel's rules of the stream go now: until the thread applies the
+ * update, its packets wait on our sockets (the thread merges the counts) */
+static void kr_take(struct rstream *st, struct media_cmd *cmd)
+{
+	unsigned s;
+
+	if (!st->kfwd)
+		return;
+	cmd->update = atomic_fetch_add(&st->updates_issued, 1) + 1;
+	for (s = 0; s < 2; s++)
+		if (st->side[s].local.ss_family == AF_INET)
+			cmd->kc_valid[s] = media_kfwd_del(st->kfwd, (const void *)&st->side[s].local,
+							  &cmd->kc[s]) == 0;
 }
 
 int media_call_stream_update(struct media_call *call, unsigned idx, const struct media_stream_cfg *cfg)
@@ -194,6 +210,7 @@ int media_call_stream_update(struct media_call *call, unsigned idx, const struct
 		return ENOMEM;
 	cmd->idx = idx;
 	cmd->cfg = *cfg;
+	kr_take(call->st[idx], cmd);
 	media_thread_send(call->th, cmd);
 	return 0;
 }

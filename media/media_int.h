@@ -3,6 +3,7 @@
 #define MEDIA_MEDIA_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -65,6 +66,15 @@ struct rstream {
 	struct rside side[2];
 	uint32_t timeout_ms, hold_timeout_ms;
 	struct media_kfwd *kfwd;	/* the engine's, or NULL: all in user space */
+	/* An update takes the kernel's rules away at once, on the signalling
+	 * thread, so that no packet is forwarded the old way after it returns;
+	 * the thread puts them back when it has applied it.  issued is the
+	 * only field the signalling thread touches after the handover (with
+	 * side[].local, which never changes): a rule installed while an update
+	 * is on its way is taken away again (kr_sync). */
+	atomic_uint updates_issued;
+	unsigned updates_applied;
+	bool kr_dirty;			/* a latch moved: kr_sync after the batch */
 };
 
 /* a call on its thread */
@@ -90,6 +100,9 @@ struct media_cmd {
 	unsigned idx;
 	struct rstream *st;		/* STREAM_ADD: built by signalling, handed over */
 	struct media_stream_cfg cfg;	/* STREAM_UPDATE */
+	unsigned update;		/* STREAM_UPDATE: its number (updates_issued) */
+	bool kc_valid[2];		/* STREAM_UPDATE: the rules the signalling */
+	struct media_kfwd_counts kc[2];	/* thread removed, and their counts */
 };
 
 struct media_thread {
@@ -139,6 +152,8 @@ struct media_call {
 	struct rcall *rc;		/* never dereferenced here after handover */
 	unsigned nstreams;
 	bool live[MEDIA_MAX_STREAMS];
+	/* for updates_issued and side[].local only (see struct rstream) */
+	struct rstream *st[MEDIA_MAX_STREAMS];
 };
 
 /* engine.c */

@@ -78,7 +78,8 @@ static uint32_t rd32(const uint8_t *p)
  * 3550 state is the kernel's, plus what user space saw meanwhile */
 static void kr_merge(struct rside *s, const struct media_kfwd_counts *c)
 {
-	uint64_t extra = s->src.received - s->kr_received;
+	/* a source user space started again meanwhile counted from 1 */
+	uint64_t extra = s->src.received >= s->kr_received ? s->src.received - s->kr_received : 0;
 
 	s->stats.packets += c->packets;
 	s->stats.bytes += c->bytes;
@@ -104,8 +105,8 @@ static void kr_off(struct rside *s)
 	err = media_kfwd_del(s->st->kfwd, &s->kr.local, &c);
 	if (!err)
 		kr_merge(s, &c);
-	else
-		media_logf(MEDIA_LOG_ERR, "stream %u side %u: kernel rule gone (%s), its counts lost",
+	else if (err != ENOENT)	/* ENOENT: an update took it, its command has the counts */
+		media_logf(MEDIA_LOG_ERR, "stream %u side %u: kernel rule not removed (%s)",
 			   s->st->idx, s->idx, strerror(err));
 }
 
@@ -177,6 +178,10 @@ static void kr_sync(struct rstream *st)
 		s->kr = r;
 		s->kr_received = s->src.received;
 		s->kr_on = true;
+		/* an update issued meanwhile did not see this rule: it goes,
+		 * and comes back when the update is applied */
+		if (atomic_load(&st->updates_issued) != st->updates_applied)
+			kr_off(s);
 	}
 }
 
@@ -522,11 +527,11 @@ static void relay_one(struct media_thread *th, struct rside *s, uint8_t *p, size
 			sa_set_port(&s->dst[1], (uint16_t)(sa_port(from) + 1));
 			s->have_dst[1] = true;
 		}
-		kr_sync(s->st);
+		s->st->kr_dirty = true;
 	} else if (!rtcp && s->cfg.latch == MEDIA_LATCH_SSRC && ssrc != s->latch_ssrc) {
 		/* the latched source's new SSRC: the kernel's rule follows it */
 		s->latch_ssrc = ssrc;
-		kr_sync(s->st);
+		s->st->kr_dirty = true;
 	}
 	if (rtcp) {
 		/* symmetric RTCP: answer where it comes from */
@@ -605,6 +610,11 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 		relay_one(th, s, th->buf[i], th->rmsg[i].msg_len, &th->from[i], rtcp_sock, now_us);
 	}
 	flush_send(th, s);
+	/* after the batch: the kernel continues from what it counted */
+	if (s->st->kr_dirty) {
+		s->st->kr_dirty = false;
+		kr_sync(s->st);
+	}
 }
 
 void media_relay_thread_init(struct media_thread *th)
@@ -661,6 +671,15 @@ void media_relay_cmd(struct media_thread *th, struct media_cmd *cmd)
 		st = rc->streams[cmd->idx];
 		if (!st)
 			break;
+		/* the rules the update took away, with what they counted */
+		for (unsigned k = 0; k < 2; k++) {
+			if (cmd->kc_valid[k])
+				kr_merge(&st->side[k], &cmd->kc[k]);
+			if (cmd->kc_valid[k] || st->kfwd)
+				st->side[k].kr_on = false;
+		}
+		if (st->kfwd)
+			st->updates_applied = cmd->update;
 		/* both sides in one step: no packet sees half an update */
 		side_update(&st->side[0], &cmd->cfg.side[0]);
 		side_update(&st->side[1], &cmd->cfg.side[1]);
