@@ -1,20 +1,36 @@
 /* Relay benchmark: many G.711 streams (172-byte RTP, 50 packets/s each)
  * through the media relay on loopback, at rising rates.
  *
- *   bench_relay [seconds-per-step] [media-threads] [max-streams] [plain,srtp,rtpengine]
+ *   bench_relay [seconds-per-step] [media-threads] [max-streams] [plain,srtp,kernel,rtpengine]
  *
- * For each step and mode (plain RTP->RTP, SRTP->RTP) it prints the offered
- * packet rate, the relay threads' CPU per relayed packet (their own CPU
- * clocks, so the generator and receiver are not counted), loss, packets
- * per wake-up (per voluntary context switch of the measured threads), and
- * the one-way latency p50/p99 through the relay next to the same path
- * without it (the difference is what the relay adds).
+ * For each step and mode (plain RTP->RTP, SRTP->RTP, plain RTP forwarded
+ * in the kernel) it prints the offered packet rate, two CPU figures per
+ * relayed packet (below), loss, packets per wake-up (per voluntary context
+ * switch of the hop's threads), and the one-way latency p50/p99 through
+ * the relay next to the same path without it (the difference is what the
+ * relay adds).
  * With rtpengine installed (Debian rtpengine-daemon) the same load goes
  * through it too, in userspace forwarding, driven by its ng protocol, and
  * its CPU is read from every thread's schedstat.  Modes (4th argument, a
- * comma list): plain, srtp, rtpengine.
- * What is charged: the CPU time of the relay's media threads, or of every
- * thread of rtpengine.  On a kernel without IRQ time accounting that
+ * comma list): plain, srtp, kernel, rtpengine.  kernel is the relay with
+ * MEDIA_KFWD_AUTO; it is skipped when the engine could not load its
+ * program.
+ *
+ * Two CPU figures.  "own": the CPU time of the relay's media threads, or
+ * of every thread of rtpengine.  "hop": what the hop costs the whole
+ * machine.  Each step runs the same load three times: straight from the
+ * generator to the receiver (direct), through the hop, and direct again.
+ * Each run adds up every task that takes part, in nanoseconds: the
+ * generator (its own process CPU clock over its sending loop), this
+ * process (receiver, media threads, an idle main thread), rtpengine's
+ * threads, and the kernel's ksoftirqd threads.  hop = (total through the
+ * hop - the direct runs' mean total per packet sent x packets sent) /
+ * packets received.  The own figure is dishonest for the kernel mode,
+ * whose forwarding runs in the generator's softirq; the hop figure charges
+ * every mode alike.  It is the difference of two totals, so noisy: the
+ * two direct runs' difference is printed as its spread (+-).  Not seen
+ * by either: interrupt work that lands on an idle CPU.
+ * What the own figure charges: on a kernel without IRQ time accounting that
  * includes the softirq work a loopback send runs in the sender's context:
  * the delivery into the receiver's socket and, if the receiver sleeps on
  * that socket, its wake-up.  A NIC driver would take the delivery's place
@@ -24,6 +40,8 @@
  * arrival time is the kernel's receive timestamp (SO_TIMESTAMPNS, taken
  * when the sender hands the packet to loopback), so that its own sleeps
  * do not count as latency either.  Relay and rtpengine are charged alike.
+ * For SRTP the direct runs send SRTP too (the generator's protect is not
+ * the hop's), with the send time written back in clear for the receiver.
  * BENCH_SLOT_US: the generator's burst interval (1000 us by default).
  * BENCH_RECV=wake: the receiver sleeps in poll() on its socket, so that
  * every send also pays for waking it (the harness before); BENCH_RECV=busy
@@ -201,7 +219,7 @@ static void make_rtp(uint8_t *p, unsigned stream, uint16_t seq)
  * packet, so the slot sets how many packets a wake-up finds and the
  * queueing inside a burst */
 static void generate_local(struct bench *b, struct sockaddr_in *dst, unsigned n, double seconds,
-			   struct media_srtp *tx)
+			   struct media_srtp *tx, bool clear_stamp)
 {
 	static uint8_t buf[32][256];
 	struct mmsghdr msg[32];
@@ -225,6 +243,9 @@ static void generate_local(struct bench *b, struct sockaddr_in *dst, unsigned n,
 			memcpy(buf[k] + 12, &t, sizeof(t));
 			if (tx && media_srtp_protect(tx, buf[k], &len, sizeof(buf[k]), false))
 				continue;
+			/* straight to the receiver, which does not decrypt */
+			if (tx && clear_stamp)
+				memcpy(buf[k] + 12, &t, sizeof(t));
 			iov[k].iov_base = buf[k];
 			iov[k].iov_len = len;
 			memset(&msg[k], 0, sizeof(msg[k]));
@@ -262,8 +283,10 @@ static void generate_local(struct bench *b, struct sockaddr_in *dst, unsigned n,
 
 /* The generator runs in a process of its own (this program again, with
  * --gen): its SRTP library state, locks and caches are not the relay's.
- *   --gen N SECONDS SEQ0 DST_IP KEYHEX|-   ports (uint16 x N) on stdin,
- *   prints "SENT FINAL_SEQ" */
+ *   --gen N SECONDS SEQ0 DST_IP KEYHEX|- CLEAR   ports (uint16 x N) on stdin,
+ *   CLEAR 1: the send time stays readable after SRTP protect,
+ *   prints "SENT FINAL_SEQ CPU_NS", the CPU of its sending loop (with the
+ *   loopback deliveries that run in its context) */
 static int gen_main(char **argv)
 {
 	struct bench b;
@@ -271,6 +294,7 @@ static int gen_main(char **argv)
 	struct media_srtp *tx = NULL;
 	unsigned n = (unsigned)atoi(argv[2]), i;
 	double seconds = atof(argv[3]);
+	struct timespec c0, c1;
 	int one = 1;
 
 	memset(&b, 0, sizeof(b));
@@ -298,20 +322,25 @@ static int gen_main(char **argv)
 		if (media_srtp_alloc(&tx, &k, false))
 			return 1;
 	}
-	generate_local(&b, dst, n, seconds, tx);
-	printf("%llu %u\n", (unsigned long long)b.sent, b.seq);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+	generate_local(&b, dst, n, seconds, tx, strcmp(argv[7], "1") == 0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+	printf("%llu %u %lld\n", (unsigned long long)b.sent, b.seq,
+	       (long long)(c1.tv_sec - c0.tv_sec) * 1000000000 + (c1.tv_nsec - c0.tv_nsec));
 	media_srtp_free(tx);
 	free(dst);
 	return 0;
 }
 
-/* runs the generator process to completion; adds what it sent to b->sent */
+/* runs the generator process to completion; adds what it sent to b->sent;
+ * *cpu_ns: the CPU its sending took */
 static int generate(struct bench *b, const uint16_t *ports, const char *dst_ip, unsigned n,
-		    double seconds, bool srtp)
+		    double seconds, bool srtp, bool clear_stamp, uint64_t *cpu_ns)
 {
 	char a_n[16], a_s[32], a_seq[16], key[64] = "-";
 	int in[2], out[2], status;
 	unsigned long long sent = 0;
+	long long cpu = 0;
 	unsigned seq = 0;
 	FILE *f;
 	pid_t pid;
@@ -327,7 +356,8 @@ static int generate(struct bench *b, const uint16_t *ports, const char *dst_ip, 
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		char *args[] = { "bench_relay", "--gen", a_n, a_s, a_seq, (char *)dst_ip, key, NULL };
+		char *args[] = { "bench_relay", "--gen", a_n, a_s, a_seq, (char *)dst_ip, key,
+				 clear_stamp ? "1" : "0", NULL };
 
 		dup2(in[0], 0);
 		dup2(out[1], 1);
@@ -342,7 +372,7 @@ static int generate(struct bench *b, const uint16_t *ports, const char *dst_ip, 
 		return -1;
 	close(in[1]);
 	f = fdopen(out[0], "r");
-	if (!f || fscanf(f, "%llu %u", &sent, &seq) != 2) {
+	if (!f || fscanf(f, "%llu %u %lld", &sent, &seq, &cpu) != 3) {
 		if (f)
 			fclose(f);
 		waitpid(pid, &status, 0);
@@ -352,6 +382,8 @@ static int generate(struct bench *b, const uint16_t *ports, const char *dst_ip, 
 	waitpid(pid, &status, 0);
 	b->sent += sent;
 	b->seq = (uint16_t)seq;
+	if (cpu_ns)
+		*cpu_ns = cpu > 0 ? (uint64_t)cpu : 0;
 	return 0;
 }
 
@@ -423,6 +455,73 @@ static uint64_t task_wakeups(pid_t pid, const char *prefix)
 	return sum;
 }
 
+/* a task's CPU time: schedstat's first field, sum_exec_runtime in ns */
+static uint64_t schedstat_ns(const char *path)
+{
+	unsigned long long ns = 0;
+	FILE *fp = fopen(path, "r");
+
+	if (!fp)
+		return 0;
+	if (fscanf(fp, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(fp);
+	return ns;
+}
+
+/* the kernel's per-CPU softirq threads: the softirq work that does not
+ * run in the sending task's context (a backlog left over, a long burst)
+ * runs in them */
+#define MAX_KSOFTIRQD 256
+static pid_t ksoftirqd[MAX_KSOFTIRQD];
+static unsigned nksoftirqd;
+
+static void ksoftirqd_find(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) && nksoftirqd < MAX_KSOFTIRQD) {
+		char path[300], comm[64] = "";
+		FILE *fp;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		if (fgets(comm, sizeof(comm), fp) && strncmp(comm, "ksoftirqd/", 10) == 0)
+			ksoftirqd[nksoftirqd++] = (pid_t)atoi(e->d_name);
+		fclose(fp);
+	}
+	if (d)
+		closedir(d);
+}
+
+static uint64_t ksoftirqd_ns(void)
+{
+	uint64_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < nksoftirqd; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)ksoftirqd[i]);
+		sum += schedstat_ns(path);
+	}
+	return sum;
+}
+
+/* every thread of this process: the receiver, the media threads, main */
+static uint64_t self_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void reset_counts(struct bench *b)
 {
 	b->sent = 0;
@@ -436,7 +535,10 @@ struct target {
 	const char *name;
 	/* n streams; ports[i]: where stream i's caller sends, at *dst_ip */
 	int (*setup)(struct bench *b, unsigned n, uint16_t *ports, const char **dst_ip);
+	/* its own threads' CPU */
 	uint64_t (*cpu_ns)(struct bench *b);
+	/* its CPU outside this process, for the whole-hop figure; NULL: none */
+	uint64_t (*outside_ns)(struct bench *b);
 	uint64_t (*wakeups)(void);
 	void (*teardown)(struct bench *b, unsigned n);
 };
@@ -486,13 +588,35 @@ static int relay_setup(struct bench *b, unsigned n, uint16_t *ports, const char 
 	return 0;
 }
 
+/* the streams' final counts (MEDIA_EV_STATS), of the caller's side */
+static struct {
+	uint64_t packets, kernel_packets;
+	unsigned ends;
+} tally;
+
+static void on_event(const struct media_event *ev)
+{
+	if (ev->type == MEDIA_EV_STATS) {
+		tally.packets += ev->stats.rx[0].packets;
+		tally.kernel_packets += ev->stats.rx[0].kernel_packets;
+	} else if (ev->type == MEDIA_EV_END) {
+		tally.ends++;
+	}
+}
+
 static void relay_teardown(struct bench *b, unsigned n)
 {
-	unsigned i;
+	unsigned i, ms;
 
 	(void)n;
+	memset(&tally, 0, sizeof(tally));
 	for (i = 0; i < ncalls; i++)
 		media_call_free(calls[i]);
+	/* the engine drops what is pending when freed: take the events first */
+	for (ms = 0; ms < 2000 && tally.ends < ncalls; ms++) {
+		ev_run(b->loop, EVRUN_NOWAIT);
+		usleep(1000);
+	}
 	ncalls = 0;
 	media_engine_free(b->me);
 	b->me = NULL;
@@ -634,17 +758,11 @@ static uint64_t rtpe_cpu_ns(struct bench *b)
 		return 0;
 	while ((e = readdir(d))) {
 		char f[320];
-		unsigned long long ns;
-		FILE *fp;
 
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(f, sizeof(f), "/proc/%d/task/%s/schedstat", (int)rtpe_pid, e->d_name);
-		fp = fopen(f, "r");
-		if (fp && fscanf(fp, "%llu", &ns) == 1)
-			sum += ns;
-		if (fp)
-			fclose(fp);
+		sum += schedstat_ns(f);
 	}
 	closedir(d);
 	return sum;
@@ -660,60 +778,151 @@ static uint64_t rtpe_wakeups(void)
 	return task_wakeups(rtpe_pid, "");
 }
 
-static const struct target relay_target = { "relay", relay_setup, relay_cpu_ns, relay_wakeups,
+static const struct target relay_target = { "relay", relay_setup, relay_cpu_ns, NULL, relay_wakeups,
 					    relay_teardown };
-static const struct target rtpe_target = { "rtpengine", rtpe_setup, rtpe_cpu_ns, rtpe_wakeups,
-					   rtpe_teardown };
+static const struct target rtpe_target = { "rtpengine", rtpe_setup, rtpe_cpu_ns, rtpe_cpu_ns,
+					   rtpe_wakeups, rtpe_teardown };
 
-/* one step: n streams; returns 0 on zero loss, 1 on loss, -1 on failure;
- * *rate is the rate the generator achieved */
-static int step(struct bench *b, const struct target *t, const char *label, unsigned n,
-		double *us_per_pkt, double *rate)
+#define DRAIN_US 300000	/* after the generator: what is queued gets through */
+
+/* one run of the load: what was sent and received, the latency, and the
+ * CPU of every task that took part */
+enum { CPU_GEN, CPU_SELF, CPU_KSOFTIRQD, CPU_OUTSIDE, NCPU };
+static const char *const cpu_names[NCPU] = { "generator", "this process", "ksoftirqd", "rtpengine" };
+
+struct run {
+	uint64_t sent, got;
+	uint64_t cpu_ns[NCPU];	/* generator, this process, ksoftirqd, the hop outside us */
+	uint64_t total_ns;
+	double p50, p99;
+};
+
+static void tasks_cpu_ns(struct bench *b, const struct target *t, uint64_t *ns)
+{
+	ns[CPU_SELF] = self_cpu_ns();
+	ns[CPU_KSOFTIRQD] = ksoftirqd_ns();
+	ns[CPU_OUTSIDE] = t && t->outside_ns ? t->outside_ns(b) : 0;
+}
+
+/* t: the hop, or NULL for the direct path */
+static int run_load(struct bench *b, const struct target *t, const uint16_t *ports, const char *dst_ip,
+		    unsigned n, struct run *r)
+{
+	uint64_t c0[NCPU], c1[NCPU];
+	unsigned i;
+
+	reset_counts(b);
+	tasks_cpu_ns(b, t, c0);
+	if (generate(b, ports, dst_ip, n, b->seconds, b->srtp, t == NULL, &r->cpu_ns[CPU_GEN]))
+		return -1;
+	usleep(DRAIN_US);
+	tasks_cpu_ns(b, t, c1);
+	r->sent = b->sent;
+	r->got = atomic_load(&b->received);
+	r->total_ns = r->cpu_ns[CPU_GEN];
+	for (i = CPU_GEN + 1; i < NCPU; i++) {
+		r->cpu_ns[i] = c1[i] - c0[i];
+		r->total_ns += r->cpu_ns[i];
+	}
+	percentiles(b, &r->p50, &r->p99);
+	return 0;
+}
+
+/* one step's figures, for the summary */
+struct result {
+	bool done, lost;
+	double rate;
+	double own_us;		/* the hop's own threads, per relayed packet */
+	double hop_us;		/* the whole machine's extra over the direct path */
+};
+
+/* one step: direct, through the hop, direct again; 0 on success, -1 on
+ * failure, -2 when the kernel mode asked for is not active */
+static int step(struct bench *b, const struct target *t, const char *label, unsigned n, struct result *res)
 {
 	uint16_t *ports = calloc(n, sizeof(*ports)), *direct = calloc(n, sizeof(*direct));
 	const char *dst_ip = NULL;
-	unsigned long long got;
-	uint64_t cpu0, cpu1, sent, wake0, wake1;
-	double p50, p99, base50, base99;
+	uint64_t own0, own1, wake0, wake1;
+	struct run d[2], m;
+	double dpp[2], dmean, hop_ns, spread_ns, lat50, lat99;
+	char kfwd_share[64] = "", parts[160] = "";
+	size_t len = 0;
 	unsigned i;
 	int err = -1;
 
-	if (!ports || !direct || t->setup(b, n, ports, &dst_ip))
+	if (!ports || !direct)
 		goto out;
 	for (i = 0; i < n; i++)
 		direct[i] = b->recv_port;
+	/* the same generator straight to the receiver: the path without us */
+	if (run_load(b, NULL, direct, "127.0.0.21", n, &d[0]))
+		goto out;
+	if (t->setup(b, n, ports, &dst_ip))
+		goto out;
+	if (engine_cfg.kfwd != MEDIA_KFWD_OFF && t == &relay_target && !media_engine_kfwd(b->me)) {
+		err = -2;
+		goto out;
+	}
 	usleep(200000);
 	/* warm-up so that every stream is latched, then measure */
-	if (generate(b, ports, dst_ip, n, 0.2, b->srtp))
+	if (generate(b, ports, dst_ip, n, 0.2, b->srtp, false, NULL))
 		goto out;
 	usleep(200000);
-	reset_counts(b);
-	cpu0 = t->cpu_ns(b);
+	own0 = t->cpu_ns(b);
 	wake0 = t->wakeups();
-	if (generate(b, ports, dst_ip, n, b->seconds, b->srtp))
+	if (run_load(b, t, ports, dst_ip, n, &m))
 		goto out;
-	usleep(300000);
-	cpu1 = t->cpu_ns(b);
+	own1 = t->cpu_ns(b);
 	wake1 = t->wakeups();
-	percentiles(b, &p50, &p99);
-	got = atomic_load(&b->received);
-	sent = b->sent;
-	/* the same generator straight to the receiver: the path without us */
-	reset_counts(b);
-	if (generate(b, direct, "127.0.0.21", n, b->seconds / 2 < 1 ? 1 : b->seconds / 2, false))
+	t->teardown(b, n);
+	dst_ip = NULL;
+	if (engine_cfg.kfwd != MEDIA_KFWD_OFF && t == &relay_target)
+		snprintf(kfwd_share, sizeof(kfwd_share), ", in the kernel %.1f%% of the streams' packets",
+			 tally.packets ? 100.0 * (double)tally.kernel_packets / (double)tally.packets : 0);
+	if (run_load(b, NULL, direct, "127.0.0.21", n, &d[1]))
 		goto out;
-	usleep(200000);
-	percentiles(b, &base50, &base99);
-	*us_per_pkt = got ? (double)(cpu1 - cpu0) / 1000.0 / (double)got : 0;
-	*rate = (double)sent / b->seconds;
-	printf("%-9s %5u streams %7.0f pkt/s  relayed %8llu  lost %6lld (%.3f%%)  cpu %5.2f us/pkt %7.0f pkt/cpu-s  "
+
+	/* the direct runs per packet sent, so that a generator that fell
+	 * behind in one run does not count as the hop's saving */
+	for (i = 0; i < 2; i++)
+		dpp[i] = d[i].sent ? (double)d[i].total_ns / (double)d[i].sent : 0;
+	dmean = (dpp[0] + dpp[1]) / 2;
+	hop_ns = m.got ? ((double)m.total_ns - dmean * (double)m.sent) / (double)m.got : 0;
+	/* the same difference task by task: where the hop's cost lands */
+	for (i = 0; i < NCPU && m.got; i++) {
+		double dm = 0;
+		unsigned k;
+
+		if (i == CPU_OUTSIDE && !t->outside_ns)
+			continue;
+		for (k = 0; k < 2; k++)
+			dm += d[k].sent ? (double)d[k].cpu_ns[i] / (double)d[k].sent / 2 : 0;
+		len += (size_t)snprintf(parts + len, sizeof(parts) - len, "%s%s %+.2f", len ? ", " : "", cpu_names[i],
+				       ((double)m.cpu_ns[i] - dm * (double)m.sent) / (double)m.got / 1000.0);
+	}
+	spread_ns = m.got ? (dpp[0] > dpp[1] ? dpp[0] - dpp[1] : dpp[1] - dpp[0]) / 2 *
+				    (double)m.sent / (double)m.got : 0;
+	lat50 = (d[0].p50 + d[1].p50) / 2;
+	lat99 = (d[0].p99 + d[1].p99) / 2;
+	res->done = true;
+	res->lost = m.got < m.sent;
+	res->rate = (double)m.sent / b->seconds;
+	res->own_us = m.got ? (double)(own1 - own0) / 1000.0 / (double)m.got : 0;
+	res->hop_us = hop_ns / 1000.0;
+	printf("%-9s %5u streams %7.0f pkt/s  relayed %8llu  lost %6lld (%.3f%%)  own cpu %5.2f us/pkt %7.0f pkt/cpu-s  "
 	       "%5.2f pkt/wake-up  latency p50 %6.1f p99 %7.1f us (direct p50 %5.1f p99 %6.1f; added p50 %5.1f p99 %6.1f us)\n",
-	       label, n, *rate, got, (long long)sent - (long long)got,
-	       sent ? 100.0 * ((double)sent - (double)got) / (double)sent : 0, *us_per_pkt,
-	       *us_per_pkt > 0 ? 1e6 / *us_per_pkt : 0, wake1 > wake0 ? (double)got / (double)(wake1 - wake0) : 0,
-	       p50, p99, base50, base99, p50 - base50, p99 - base99);
+	       label, n, res->rate, (unsigned long long)m.got, (long long)m.sent - (long long)m.got,
+	       m.sent ? 100.0 * ((double)m.sent - (double)m.got) / (double)m.sent : 0, res->own_us,
+	       res->own_us > 0 ? 1e6 / res->own_us : 0,
+	       wake1 > wake0 ? (double)m.got / (double)(wake1 - wake0) : 0,
+	       m.p50, m.p99, lat50, lat99, m.p50 - lat50, m.p99 - lat99);
+	printf("%-9s %5u streams  hop cpu %5.2f +- %4.2f us/pkt %7.0f pkt/cpu-s  (%s; all tasks %5.2f us per "
+	       "relayed packet, direct %5.2f and %5.2f per packet sent%s)\n",
+	       label, n, res->hop_us, spread_ns / 1000.0, res->hop_us > 0 ? 1e6 / res->hop_us : 0, parts,
+	       m.got ? (double)m.total_ns / 1000.0 / (double)m.got : 0, dpp[0] / 1000.0, dpp[1] / 1000.0,
+	       kfwd_share);
 	fflush(stdout);
-	err = got >= sent ? 0 : 1;
+	err = 0;
 out:
 	if (dst_ip)
 		t->teardown(b, n);
@@ -722,30 +931,104 @@ out:
 	return err;
 }
 
-static void on_event(const struct media_event *ev)
+/* an engine with the zones, no streams: whether its kernel program loads */
+static bool kfwd_loads(struct bench *b)
 {
-	(void)ev;
+	const char *dst_ip = NULL;
+	bool on;
+
+	if (relay_setup(b, 0, NULL, &dst_ip)) {
+		if (b->me)
+			media_engine_free(b->me);
+		b->me = NULL;
+		return false;
+	}
+	on = media_engine_kfwd(b->me);
+	relay_teardown(b, 0);
+	return on;
+}
+
+enum { MODE_PLAIN, MODE_SRTP, MODE_KERNEL, MODE_RTPENGINE, NMODES };
+static const char *const modes[NMODES] = { "plain", "srtp", "kernel", "rtpengine" };
+static const char *const labels[NMODES] = { "rtp->rtp", "srtp->rtp", "kernel", "rtpengine" };
+static const unsigned steps[] = { 100, 250, 500, 1000, 1500, 2000, 3000, 4000 };
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+
+/* "a/b" where both ran and b costs something; else "-" */
+static const char *ratio(char *buf, size_t size, const struct result *a, const struct result *b, bool hop,
+			 bool percent)
+{
+	double x = hop ? a->hop_us : a->own_us, y = hop ? b->hop_us : b->own_us;
+
+	if (!a->done || !b->done || x <= 0 || y <= 0)
+		snprintf(buf, size, "-");
+	else if (percent)	/* packets per CPU-second of a against b's */
+		snprintf(buf, size, "%.0f%%", 100.0 * y / x);
+	else
+		snprintf(buf, size, "%.2fx", x / y);
+	return buf;
+}
+
+static void summary(struct result res[NMODES][NSTEPS])
+{
+	unsigned i, m;
+
+	printf("Summary, CPU per relayed packet, own threads / whole hop (* loss in that step):\n");
+	printf("streams");
+	for (m = 0; m < NMODES; m++)
+		printf("  %-17s", modes[m]);
+	printf("  rtpengine/plain  rtpengine/kernel  srtp vs plain pkt/cpu-s\n");
+	printf("%7s", "");
+	for (m = 0; m < NMODES; m++)
+		printf("  %-17s", "own / hop");
+	printf("  %-15s  %-16s  %s\n", "own / hop", "hop", "own / hop");
+	for (i = 0; i < NSTEPS; i++) {
+		char r1[16], r2[16], r3[16], r4[16], r5[16], pair[40];
+		bool any = false;
+
+		for (m = 0; m < NMODES; m++)
+			any |= res[m][i].done;
+		if (!any)
+			continue;
+		printf("%7u", steps[i]);
+		for (m = 0; m < NMODES; m++) {
+			char cell[32] = "-";
+
+			if (res[m][i].done)
+				snprintf(cell, sizeof(cell), "%.2f / %.2f us%s", res[m][i].own_us, res[m][i].hop_us,
+					 res[m][i].lost ? "*" : "");
+			printf("  %-17s", cell);
+		}
+		/* the kernel mode's own threads see almost none of its work:
+		 * only its hop figure is compared */
+		snprintf(pair, sizeof(pair), "%s / %s",
+			 ratio(r1, sizeof(r1), &res[MODE_RTPENGINE][i], &res[MODE_PLAIN][i], false, false),
+			 ratio(r2, sizeof(r2), &res[MODE_RTPENGINE][i], &res[MODE_PLAIN][i], true, false));
+		printf("  %-15s  %-16s", pair,
+		       ratio(r3, sizeof(r3), &res[MODE_RTPENGINE][i], &res[MODE_KERNEL][i], true, false));
+		printf("  %s / %s\n", ratio(r4, sizeof(r4), &res[MODE_SRTP][i], &res[MODE_PLAIN][i], false, true),
+		       ratio(r5, sizeof(r5), &res[MODE_SRTP][i], &res[MODE_PLAIN][i], true, true));
+	}
 }
 
 int main(int argc, char **argv)
 {
-	static const unsigned steps[] = { 100, 250, 500, 1000, 1500, 2000, 3000, 4000 };
-	static const char *const modes[] = { "plain", "srtp", "rtpengine" };
 	/* 4000 streams use 4000 ports of each zone's 5000 */
+	static struct result res[NMODES][NSTEPS];
 	const char *want;
 	struct rlimit rl;
 	struct bench b;
 	unsigned max_streams = 4000, i, mode;
 	pthread_t rt;
 
-	if (argc > 6 && strcmp(argv[1], "--gen") == 0)
+	if (argc > 7 && strcmp(argv[1], "--gen") == 0)
 		return gen_main(argv);
 	memset(&b, 0, sizeof(b));
 	b.seconds = argc > 1 ? atof(argv[1]) : 3;
 	engine_cfg.threads = argc > 2 ? (unsigned)atoi(argv[2]) : 1;
 	engine_cfg.eventh = on_event;
 	max_streams = argc > 3 ? (unsigned)atoi(argv[3]) : max_streams;
-	want = argc > 4 ? argv[4] : "plain,srtp,rtpengine";
+	want = argc > 4 ? argv[4] : "plain,srtp,kernel,rtpengine";
 	if (getenv("BENCH_RECV") && strcmp(getenv("BENCH_RECV"), "wake") == 0)
 		b.recv_mode = RECV_WAKE;
 	else if ((getenv("BENCH_RECV") && strcmp(getenv("BENCH_RECV"), "busy") == 0) ||
@@ -763,45 +1046,59 @@ int main(int argc, char **argv)
 		fprintf(stderr, "set-up failed: %s\n", strerror(errno));
 		return 1;
 	}
+	ksoftirqd_find();
 	pthread_create(&rt, NULL, receiver, &b);
 	printf("G.711 relay benchmark: %d-byte RTP at %d pkt/s per stream, %u media thread(s), %.1f s per step, "
 	       "a burst every %s us%s\n", PKT_LEN, PPS_PER_STREAM, engine_cfg.threads, b.seconds,
 	       getenv("BENCH_SLOT_US") ? getenv("BENCH_SLOT_US") : "1000",
 	       b.recv_mode == RECV_WAKE ? ", receiver woken per packet" :
 	       b.recv_mode == RECV_BUSY ? ", busy receiver" : ", receiver drains every 200 us");
-	for (mode = 0; mode < 3; mode++) {
-		const struct target *t = mode == 2 ? &rtpe_target : &relay_target;
-		double best_rate = 0, best_us = 0;
+	printf("own cpu: the hop's own threads; hop cpu: every task's CPU (generator, receiver, hop, %u ksoftirqd) "
+	       "over the direct path's, +- half the two direct runs' difference\n", nksoftirqd);
+	for (mode = 0; mode < NMODES; mode++) {
+		const struct target *t = mode == MODE_RTPENGINE ? &rtpe_target : &relay_target;
+		double best_rate = 0, best_own = 0, best_hop = 0;
 
 		if (!strstr(want, modes[mode]))
 			continue;
-		if (mode == 2 && rtpe_start()) {
+		if (mode == MODE_RTPENGINE && rtpe_start()) {
 			printf("rtpengine: not started (is rtpengine-daemon installed?), skipped\n");
 			rtpe_stop();
 			continue;
 		}
-		b.srtp = mode == 1;
+		b.srtp = mode == MODE_SRTP;
+		engine_cfg.kfwd = mode == MODE_KERNEL ? MEDIA_KFWD_AUTO : MEDIA_KFWD_OFF;
 		if (b.srtp && media_key_generate(&b.key, MEDIA_SUITE_AES_CM_128_HMAC_SHA1_80))
 			return 1;
-		for (i = 0; i < sizeof(steps) / sizeof(steps[0]) && steps[i] <= max_streams; i++) {
-			double us, rate;
-			int lost = step(&b, t, mode == 2 ? "rtpengine" : b.srtp ? "srtp->rtp" : "rtp->rtp",
-					steps[i], &us, &rate);
+		if (mode == MODE_KERNEL && !kfwd_loads(&b)) {
+			printf("kernel: in-kernel forwarding is not active (no BPF program loaded: a kernel or "
+			       "privileges without it, or an engine without the mode), skipped\n\n");
+			continue;
+		}
+		for (i = 0; i < NSTEPS && steps[i] <= max_streams; i++) {
+			int err = step(&b, t, labels[mode], steps[i], &res[mode][i]);
 
-			if (lost < 0) {
+			if (err == -2) {
+				printf("kernel: in-kernel forwarding is not active at %u streams, stopped\n", steps[i]);
+				break;
+			}
+			if (err < 0) {
 				printf("%s: %u streams could not be set up\n", modes[mode], steps[i]);
 				break;
 			}
-			if (lost == 0 && rate > best_rate) {
-				best_rate = rate;
-				best_us = us;
+			if (!res[mode][i].lost && res[mode][i].rate > best_rate) {
+				best_rate = res[mode][i].rate;
+				best_own = res[mode][i].own_us;
+				best_hop = res[mode][i].hop_us;
 			}
 		}
-		if (mode == 2)
+		if (mode == MODE_RTPENGINE)
 			rtpe_stop();
-		printf("%s: highest zero-loss rate %.0f pkt/s (%.2f us CPU per packet there)\n\n",
-		       mode == 2 ? "rtpengine" : b.srtp ? "srtp->rtp" : "rtp->rtp", best_rate, best_us);
+		printf("%s: highest zero-loss rate %.0f pkt/s (there CPU per packet: own %.2f us, hop %.2f us)\n\n",
+		       labels[mode], best_rate, best_own, best_hop);
 	}
+	engine_cfg.kfwd = MEDIA_KFWD_OFF;
+	summary(res);
 	atomic_store(&b.stop_recv, true);
 	pthread_join(rt, NULL);
 	ev_loop_destroy(b.loop);
