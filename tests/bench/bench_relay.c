@@ -845,7 +845,7 @@ static int step(struct bench *b, const struct target *t, const char *label, unsi
 	uint64_t own0, own1, wake0, wake1;
 	struct run d[2], m;
 	double dpp[2], dmean, hop_ns, spread_ns, lat50, lat99;
-	char kfwd_share[64] = "", parts[160] = "";
+	char kfwd_share[96] = "", parts[160] = "";
 	size_t len = 0;
 	unsigned i;
 	int err = -1;
@@ -877,8 +877,9 @@ static int step(struct bench *b, const struct target *t, const char *label, unsi
 	t->teardown(b, n);
 	dst_ip = NULL;
 	if (engine_cfg.kfwd != MEDIA_KFWD_OFF && t == &relay_target)
-		snprintf(kfwd_share, sizeof(kfwd_share), ", in the kernel %.1f%% of the streams' packets",
-			 tally.packets ? 100.0 * (double)tally.kernel_packets / (double)tally.packets : 0);
+		snprintf(kfwd_share, sizeof(kfwd_share), ", in the kernel %.1f%% of the streams' %llu packets",
+			 tally.packets ? 100.0 * (double)tally.kernel_packets / (double)tally.packets : 0,
+			 (unsigned long long)tally.packets);
 	if (run_load(b, NULL, direct, "127.0.0.21", n, &d[1]))
 		goto out;
 
