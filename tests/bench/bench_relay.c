@@ -35,7 +35,7 @@
  * the delivery into the receiver's socket and, if the receiver sleeps on
  * that socket, its wake-up.  A NIC driver would take the delivery's place
  * in production; the receiver's wake-up is the harness's.  So by default
- * the receiver never sleeps on its socket: it wakes every 200 us on a
+ * the receiver never sleeps on its socket: it wakes every 1 ms on a
  * timer and drains it (as rtpengine-cost.py does), and each packet's
  * arrival time is the kernel's receive timestamp (SO_TIMESTAMPNS, taken
  * when the sender hands the packet to loopback), so that its own sleeps
@@ -152,7 +152,7 @@ static void *receiver(void *arg)
 	}
 	while (!atomic_load(&b->stop_recv)) {
 		struct pollfd pfd = { .fd = b->recv_fd, .events = POLLIN };
-		struct timespec nap = { 0, 200000 };
+		struct timespec nap = { 0, 1000000 };
 
 		/* after a full batch more may be queued: read on before sleeping */
 		if (n == 32)
@@ -1053,7 +1053,7 @@ int main(int argc, char **argv)
 	       "a burst every %s us%s\n", PKT_LEN, PPS_PER_STREAM, engine_cfg.threads, b.seconds,
 	       getenv("BENCH_SLOT_US") ? getenv("BENCH_SLOT_US") : "1000",
 	       b.recv_mode == RECV_WAKE ? ", receiver woken per packet" :
-	       b.recv_mode == RECV_BUSY ? ", busy receiver" : ", receiver drains every 200 us");
+	       b.recv_mode == RECV_BUSY ? ", busy receiver" : ", receiver drains every 1 ms");
 	printf("own cpu: the hop's own threads; hop cpu: every task's CPU (generator, receiver, hop, %u ksoftirqd) "
 	       "over the direct path's, +- half the two direct runs' difference\n", nksoftirqd);
 	for (mode = 0; mode < NMODES; mode++) {
