@@ -19,6 +19,7 @@
 
 #include <bpf/bpf.h>
 
+#include "../unit/inet_csum.h"
 #include "media/kfwd_int.h"
 #include "media/log.h"
 
@@ -115,42 +116,10 @@ static uint16_t rd16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
-static bool csum_ok(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
-}
-
-static bool ip_ok(const uint8_t *ip)
-{
-	return csum_ok(sum16(ip, (ip[0] & 0x0fu) * 4u, 0));
-}
-
 /* a zero checksum is none, and counts as valid */
 static bool udp_ok(const uint8_t *ip, const uint8_t *udp, size_t ulen)
 {
-	uint8_t ph[12];
-
-	if (!udp[6] && !udp[7])
-		return true;
-	memcpy(ph, ip + 12, 8);
-	ph[8] = 0;
-	ph[9] = 17;
-	ph[10] = (uint8_t)(ulen >> 8);
-	ph[11] = (uint8_t)ulen;
-	return csum_ok(sum16(udp, ulen, sum16(ph, sizeof(ph), 0)));
+	return (!udp[6] && !udp[7]) || inet_udp_sum(ip, udp, ulen) == 0xffff;
 }
 
 /* out is in forwarded by one of the rules */
@@ -179,7 +148,7 @@ static void check_forwarded(const uint8_t *in, const uint8_t *out, size_t len)
 	    ip[8] != 64 || ip[1] != iip[1])
 		abort();
 	/* incremental updates: as valid as the sender's */
-	if (ip_ok(ip) != ip_ok(iip) || udp_ok(ip, ip + hl, ulen) != udp_ok(iip, iip + hl, ulen))
+	if (inet_ip_ok(ip) != inet_ip_ok(iip) || udp_ok(ip, ip + hl, ulen) != udp_ok(iip, iip + hl, ulen))
 		abort();
 	if (!rd16(ip + hl + 6) != !rd16(iip + hl + 6))
 		abort();	/* a zero checksum stays zero, and only that */

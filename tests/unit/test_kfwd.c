@@ -16,6 +16,7 @@
 
 #include <bpf/bpf.h>
 
+#include "inet_csum.h"
 #include "media/kfwd.h"
 #include "media/kfwd_int.h"
 #include "media/log.h"
@@ -71,54 +72,18 @@ static uint32_t addr_of(const char *addr)
 	return a.s_addr;
 }
 
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/* the UDP checksum field a sender would write for this datagram */
+/* the UDP checksum field a sender would write for this datagram (its
+ * checksum field still zero) */
 static uint16_t udp_csum(const uint8_t *ip, const uint8_t *udp, size_t ulen)
 {
-	uint8_t ph[12];
-	uint16_t c;
+	uint16_t c = (uint16_t)~inet_udp_sum(ip, udp, ulen);
 
-	memcpy(ph, ip + 12, 8);
-	ph[8] = 0;
-	ph[9] = 17;
-	ph[10] = (uint8_t)(ulen >> 8);
-	ph[11] = (uint8_t)ulen;
-	c = (uint16_t)~fold(sum16(udp, ulen, sum16(ph, sizeof(ph), 0)));
 	return c ? c : 0xffff;
 }
 
 static bool udp_csum_ok(const uint8_t *ip, const uint8_t *udp, size_t ulen)
 {
-	uint8_t ph[12];
-
-	memcpy(ph, ip + 12, 8);
-	ph[8] = 0;
-	ph[9] = 17;
-	ph[10] = (uint8_t)(ulen >> 8);
-	ph[11] = (uint8_t)ulen;
-	return fold(sum16(udp, ulen, sum16(ph, sizeof(ph), 0))) == 0xffff;
-}
-
-static bool ip_csum_ok(const uint8_t *ip)
-{
-	return fold(sum16(ip, (ip[0] & 0x0fu) * 4u, 0)) == 0xffff;
+	return inet_udp_sum(ip, udp, ulen) == 0xffff;
 }
 
 /* an Ethernet frame as TC ingress on loopback sees it: zero MACs */
@@ -147,7 +112,7 @@ static size_t build(uint8_t *b, const struct pkt_spec *s)
 	memcpy(ip + 16, &a, 4);
 	for (i = 20; i < hl; i++)
 		ip[i] = 1;	/* NOP options */
-	c = (uint16_t)~fold(sum16(ip, hl, 0));
+	c = (uint16_t)~inet_fold(inet_sum16(ip, hl, 0));
 	ip[10] = (uint8_t)(c >> 8);
 	ip[11] = (uint8_t)c;
 	udp[0] = (uint8_t)(s->sport >> 8);
@@ -245,7 +210,7 @@ static void assert_forwarded(const uint8_t *in, const uint8_t *out, size_t len)
 	ck_assert_uint_eq(a, addr_of(OUT_PEER));
 	ck_assert_uint_eq(ip[8], 64);
 	ck_assert_uint_eq(ip[1], in[ETH_LEN + 1]);	/* TOS kept */
-	ck_assert(ip_csum_ok(ip));
+	ck_assert(inet_ip_ok(ip));
 	ck_assert_uint_eq((unsigned)udp[0] << 8 | udp[1], OUT_LOCAL_PORT);
 	ck_assert_uint_eq((unsigned)udp[2] << 8 | udp[3], OUT_PEER_PORT);
 	if (udp[6] || udp[7])
