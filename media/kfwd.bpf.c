@@ -23,6 +23,7 @@
 #define MAX_MISORDER 100u
 /* the IPv4 header at its longest, UDP and the fixed RTP header */
 #define PULL_MAX (ETH_HLEN + 60u + 8u + RTP_HDR)
+#define IP_DF 0x4000
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
 #define OUT_TTL 64
@@ -43,6 +44,7 @@ struct pkt {
 	__u16 sport, dport;
 	__u16 rtp_len;		/* UDP payload */
 	__u8 ttl, proto;
+	__u32 id_frag;		/* the IPv4 identification and flags word, as in the packet */
 };
 
 /* Ethernet, IPv4 (any IHL, not a fragment), UDP with lengths that agree
@@ -61,7 +63,9 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 	ip = (void *)(eth + 1);
 	if ((void *)(ip + 1) > end)
 		return -1;
-	if (ip->version != 4 || ip->ihl < 5 || ip->protocol != IPPROTO_UDP)
+	/* IPv4 options (record route, timestamps) may name the sender's
+	 * network: such a packet goes to user space, which sends a new one */
+	if (ip->version != 4 || ip->ihl != 5 || ip->protocol != IPPROTO_UDP)
 		return -1;
 	if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
 		return -1;
@@ -78,6 +82,7 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 	p->daddr = ip->daddr;
 	p->ttl = ip->ttl;
 	p->proto = ip->protocol;
+	p->id_frag = *(__u32 *)((__u8 *)ip + offsetof(struct iphdr, id));
 	p->sport = udp->source;
 	p->dport = udp->dest;
 	p->rtp_len = (__u16)(tot - ihl - sizeof(struct udphdr));
@@ -147,6 +152,7 @@ int kfwd_ingress(struct __sk_buff *skb)
 	__u8 *rtp;
 	__u32 ssrc, ts, arrival;
 	__u16 seq, w_old, w_new, ttl_old, ttl_new;
+	__u32 id_frag;
 	__u64 now;
 	__u32 csum_off, l3_check = ETH_HLEN + offsetof(struct iphdr, check);
 	__u32 l4_flags = BPF_F_MARK_MANGLED_0;
@@ -211,12 +217,16 @@ int kfwd_ingress(struct __sk_buff *skb)
 		    bpf_l4_csum_replace(skb, csum_off, w_old, w_new, l4_flags | 2) < 0)
 			return TC_ACT_SHOT;
 	}
-	/* we are the packet's origin now: our TTL, not the sender's hops */
+	/* we are the packet's origin now: our TTL, not the sender's hops,
+	 * and identification 0 with DF, as our own UDP socket sends (the
+	 * sender's IP ID counter does not cross either) */
+	id_frag = bpf_htonl(IP_DF);
 	ttl_old = bpf_htons((__u16)p.ttl << 8 | p.proto);
 	ttl_new = bpf_htons((__u16)OUT_TTL << 8 | p.proto);
 	if (bpf_l3_csum_replace(skb, l3_check, p.saddr, v->out_saddr, 4) < 0 ||
 	    bpf_l3_csum_replace(skb, l3_check, p.daddr, v->out_daddr, 4) < 0 ||
-	    bpf_l3_csum_replace(skb, l3_check, ttl_old, ttl_new, 2) < 0)
+	    bpf_l3_csum_replace(skb, l3_check, ttl_old, ttl_new, 2) < 0 ||
+	    bpf_l3_csum_replace(skb, l3_check, p.id_frag, id_frag, 4) < 0)
 		return TC_ACT_SHOT;
 	if (bpf_l4_csum_replace(skb, csum_off, p.saddr, v->out_saddr,
 				l4_flags | BPF_F_PSEUDO_HDR | 4) < 0 ||
@@ -226,6 +236,7 @@ int kfwd_ingress(struct __sk_buff *skb)
 	    bpf_l4_csum_replace(skb, csum_off, p.dport, v->out_dport, l4_flags | 2) < 0)
 		return TC_ACT_SHOT;
 	if (bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, ttl), &(__u8){ OUT_TTL }, 1, 0) < 0 ||
+	    bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, id), &id_frag, 4, 0) < 0 ||
 	    bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, saddr), &v->out_saddr, 4, 0) < 0 ||
 	    bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, daddr), &v->out_daddr, 4, 0) < 0 ||
 	    bpf_skb_store_bytes(skb, p.l4 + offsetof(struct udphdr, source), &v->out_sport, 2, 0) < 0 ||

@@ -147,6 +147,9 @@ static void check_forwarded(const uint8_t *in, const uint8_t *out, size_t len)
 	    memcmp(ip + hl, &o->out_sport, 2) || memcmp(ip + hl + 2, &o->out_dport, 2) ||
 	    ip[8] != 64 || ip[1] != iip[1])
 		abort();
+	/* no IPv4 options cross; identification 0 with DF, as our socket sends */
+	if (hl != 20 || ip[4] || ip[5] || ip[6] != 0x40 || ip[7])
+		abort();
 	/* incremental updates: as valid as the sender's */
 	if (inet_ip_ok(ip) != inet_ip_ok(iip) || udp_ok(ip, ip + hl, ulen) != udp_ok(iip, iip + hl, ulen))
 		abort();
