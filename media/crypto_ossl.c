@@ -13,8 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
+/* SHA1_Init and friends are deprecated in OpenSSL 3 in favour of EVP,
+ * whose per-message restart allocates (see HMAC-SHA1 below) */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <srtp2/auth.h>
 #include <srtp2/cipher.h>
 
@@ -138,9 +143,17 @@ static srtp_err_status_t icm_alloc(srtp_cipher_pointer_t *cp, int key_len, int t
 	return srtp_err_status_ok;
 }
 
-/* ---- HMAC-SHA1 ---- */
+/* ---- HMAC-SHA1 ----
+ *
+ * RFC 2104 over OpenSSL's SHA-1 block functions: the key's inner and outer
+ * pad are hashed once, at init, and each message starts from a copy of
+ * those states.  Through EVP_MAC the same restart copies a provider
+ * context, which allocates and frees memory on every packet. */
 
-static EVP_MAC *hmac;		/* fetched once, before any type is used */
+struct hmac {
+	SHA_CTX inner, outer;	/* after the key's ipad and opad blocks */
+	SHA_CTX work;		/* the message under way */
+};
 
 static srtp_err_status_t hmac_alloc(srtp_auth_pointer_t *ap, int key_len, int out_len);
 
@@ -165,35 +178,50 @@ static const srtp_auth_test_case_t hmac_test = {
 
 static srtp_err_status_t hmac_dealloc(srtp_auth_pointer_t a)
 {
-	EVP_MAC_CTX_free(a->state);
+	/* the key's states are secrets */
+	OPENSSL_cleanse(a->state, sizeof(struct hmac));
+	free(a->state);
 	free(a);
 	return srtp_err_status_ok;
 }
 
 static srtp_err_status_t hmac_init(void *state, const uint8_t *key, int key_len)
 {
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA1", 0),
-		OSSL_PARAM_construct_end(),
-	};
+	struct hmac *h = state;
+	uint8_t pad[SHA_CBLOCK];
+	int i;
 
-	if (!EVP_MAC_init(state, key, (size_t)key_len, params))
+	/* keys longer than a block would be hashed first; SRTP's are 20 bytes */
+	if (key_len < 0 || key_len > SHA_CBLOCK)
+		return srtp_err_status_bad_param;
+	memset(pad, 0x36, sizeof(pad));
+	for (i = 0; i < key_len; i++)
+		pad[i] ^= key[i];
+	if (!SHA1_Init(&h->inner) || !SHA1_Update(&h->inner, pad, sizeof(pad)))
 		return srtp_err_status_auth_fail;
+	for (i = 0; i < SHA_CBLOCK; i++)
+		pad[i] ^= 0x36 ^ 0x5c;
+	if (!SHA1_Init(&h->outer) || !SHA1_Update(&h->outer, pad, sizeof(pad)))
+		return srtp_err_status_auth_fail;
+	OPENSSL_cleanse(pad, sizeof(pad));
+	h->work = h->inner;
 	return srtp_err_status_ok;
 }
 
-/* a new message under the same key: OpenSSL restarts from the keyed
- * inner state it keeps, without hashing the key again */
+/* a new message under the same key */
 static srtp_err_status_t hmac_start(void *state)
 {
-	if (!EVP_MAC_init(state, NULL, 0, NULL))
-		return srtp_err_status_auth_fail;
+	struct hmac *h = state;
+
+	h->work = h->inner;
 	return srtp_err_status_ok;
 }
 
 static srtp_err_status_t hmac_update(void *state, const uint8_t *buf, int len)
 {
-	if (len < 0 || !EVP_MAC_update(state, buf, (size_t)len))
+	struct hmac *h = state;
+
+	if (len < 0 || !SHA1_Update(&h->work, buf, (size_t)len))
 		return srtp_err_status_auth_fail;
 	return srtp_err_status_ok;
 }
@@ -201,11 +229,14 @@ static srtp_err_status_t hmac_update(void *state, const uint8_t *buf, int len)
 static srtp_err_status_t hmac_compute(void *state, const uint8_t *buf, int len, int tag_len,
 				      uint8_t *tag)
 {
+	struct hmac *h = state;
 	uint8_t md[SHA1_LEN];
-	size_t out = 0;
 
 	if (tag_len < 0 || tag_len > SHA1_LEN || hmac_update(state, buf, len) ||
-	    !EVP_MAC_final(state, md, &out, sizeof(md)) || out != SHA1_LEN)
+	    !SHA1_Final(md, &h->work))
+		return srtp_err_status_auth_fail;
+	h->work = h->outer;
+	if (!SHA1_Update(&h->work, md, sizeof(md)) || !SHA1_Final(md, &h->work))
 		return srtp_err_status_auth_fail;
 	memcpy(tag, md, (size_t)tag_len);
 	return srtp_err_status_ok;
@@ -218,7 +249,7 @@ static const srtp_auth_type_t hmac_type = {
 	.compute = hmac_compute,
 	.update = hmac_update,
 	.start = hmac_start,
-	.description = "HMAC-SHA1 (OpenSSL)",
+	.description = "HMAC-SHA1 (OpenSSL SHA-1)",
 	.test_data = &hmac_test,
 	.id = SRTP_HMAC_SHA1,
 };
@@ -230,7 +261,7 @@ static srtp_err_status_t hmac_alloc(srtp_auth_pointer_t *ap, int key_len, int ou
 	if (key_len < 0 || key_len > SHA1_LEN || out_len < 0 || out_len > SHA1_LEN)
 		return srtp_err_status_bad_param;
 	a = calloc(1, sizeof(*a));
-	if (!a || !(a->state = EVP_MAC_CTX_new(hmac))) {
+	if (!a || !(a->state = calloc(1, sizeof(struct hmac)))) {
 		free(a);
 		return srtp_err_status_alloc_fail;
 	}
@@ -245,11 +276,6 @@ bool media_crypto_ossl_register(void)
 {
 	srtp_err_status_t st;
 
-	hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	if (!hmac) {
-		media_logf(MEDIA_LOG_WARN, "OpenSSL has no HMAC: libsrtp keeps its own primitives");
-		return false;
-	}
 	st = srtp_replace_cipher_type(&icm_type, SRTP_AES_ICM_128);
 	if (st) {
 		media_logf(MEDIA_LOG_WARN, "AES-CM through OpenSSL refused: libsrtp status %d", (int)st);
