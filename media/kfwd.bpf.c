@@ -10,7 +10,6 @@
 #include <linux/ip.h>
 #include <linux/pkt_cls.h>
 #include <linux/udp.h>
-#include <stdbool.h>
 
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
@@ -18,9 +17,6 @@
 #include "media/kfwd_abi.h"
 
 #define RTP_HDR 12u
-#define RTP_SEQ_MOD (1u << 16)
-#define MAX_DROPOUT 3000u
-#define MAX_MISORDER 100u
 /* the IPv4 header at its longest, UDP and the fixed RTP header */
 #define PULL_MAX (ETH_HLEN + 60u + 8u + RTP_HDR)
 #define IP_DF 0x4000
@@ -89,59 +85,6 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 	return 0;
 }
 
-/* RFC 3550 A.1 and A.8 as media_rtp_src_update (rtpstats.c) does it, on the
- * map's copy of the state; called with the rule's lock held */
-static __always_inline void rtp_update(struct media_kfwd_rtp *s, __u32 ssrc, __u16 seq,
-				       __u32 ts, __u32 arrival)
-{
-	bool restart = false, count = true;
-	__u16 udelta;
-	__u32 transit;
-	__s32 d;
-
-	if (!s->init || s->ssrc != ssrc) {
-		restart = true;
-	} else {
-		udelta = (__u16)(seq - s->max_seq);
-		if (udelta < MAX_DROPOUT) {
-			if (seq < s->max_seq)
-				s->cycles += RTP_SEQ_MOD;
-			s->max_seq = seq;
-		} else if (udelta <= RTP_SEQ_MOD - MAX_MISORDER) {
-			if (seq == s->bad_seq) {
-				restart = true;
-			} else {
-				s->bad_seq = (seq + 1u) & (RTP_SEQ_MOD - 1);
-				count = false;
-			}
-		}
-	}
-	if (restart) {
-		s->init = 1;
-		s->ssrc = ssrc;
-		s->cycles = 0;
-		s->base_seq = seq;
-		s->max_seq = seq;
-		s->bad_seq = RTP_SEQ_MOD + 1;
-		s->received = 0;
-		s->transit = 0;
-		s->have_transit = 0;
-		s->jitter = 0;
-	}
-	if (!count)
-		return;
-	s->received++;
-	transit = arrival - ts;
-	if (s->have_transit) {
-		d = (__s32)(transit - s->transit);
-		if (d < 0)
-			d = -d;
-		s->jitter += (__u32)d - ((s->jitter + 8) >> 4);
-	}
-	s->transit = transit;
-	s->have_transit = 1;
-}
-
 SEC("tc")
 int kfwd_ingress(struct __sk_buff *skb)
 {
@@ -206,7 +149,7 @@ int kfwd_ingress(struct __sk_buff *skb)
 	v->packets++;
 	v->bytes += p.rtp_len;
 	v->last_ns = now;
-	rtp_update(&v->rtp, ssrc, seq, ts, arrival);
+	media_rtp_src_update(&v->rtp, ssrc, seq, ts, arrival);
 	bpf_spin_unlock(&v->lock);
 
 	/* From here the packet is written through helpers only: each may move

@@ -350,39 +350,13 @@ static const struct kfwd_dev *kfwd_dev_of(const struct media_kfwd *k, uint32_t a
 	return NULL;
 }
 
-static void kfwd_rtp_put(struct media_kfwd_rtp *d, const struct media_rtp_src *s)
-{
-	memset(d, 0, sizeof(*d));
-	d->init = s->init;
-	d->ssrc = s->ssrc;
-	d->max_seq = s->max_seq;
-	d->cycles = s->cycles;
-	d->base_seq = s->base_seq;
-	d->bad_seq = s->bad_seq;
-	d->received = s->received;
-	d->transit = s->transit;
-	d->have_transit = s->have_transit;
-	d->jitter = s->jitter;
-}
-
 static void kfwd_counts_get(struct media_kfwd_counts *out, const struct media_kfwd_value *v)
 {
-	const struct media_kfwd_rtp *s = &v->rtp;
-
 	memset(out, 0, sizeof(*out));
 	out->packets = v->packets;
 	out->bytes = v->bytes;
 	out->last_ns = v->last_ns;
-	out->src.init = s->init != 0;
-	out->src.ssrc = s->ssrc;
-	out->src.max_seq = s->max_seq;
-	out->src.cycles = s->cycles;
-	out->src.base_seq = s->base_seq;
-	out->src.bad_seq = s->bad_seq;
-	out->src.received = s->received;
-	out->src.transit = s->transit;
-	out->src.have_transit = s->have_transit != 0;
-	out->src.jitter = s->jitter;
+	out->src = v->rtp;
 }
 
 static int kfwd_key(struct media_kfwd_key *key, const struct sockaddr_in *local)
@@ -427,7 +401,8 @@ static int kfwd_value(struct media_kfwd_value *v, const struct media_kfwd_rule *
 		v->te_to = (uint8_t)r->te_to;
 	}
 	v->clock_rate = r->clock_rate ? r->clock_rate : MEDIA_KFWD_DEFAULT_CLOCK;
-	kfwd_rtp_put(&v->rtp, &r->src);
+	v->rtp = r->src;
+	v->rtp.pad = 0;
 	return 0;
 }
 

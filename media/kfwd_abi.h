@@ -8,6 +8,8 @@
 #include <linux/bpf.h>
 #include <stdint.h>
 
+#include "media/rtpstats.h"
+
 /* rules in the map: one per forwarded stream direction */
 #define MEDIA_KFWD_MAX_RULES 65536u
 
@@ -23,21 +25,6 @@ struct media_kfwd_key {
 	uint32_t addr;		/* our address: the packet's destination */
 	uint16_t port;		/* our port */
 	uint16_t pad;		/* zero */
-};
-
-/* struct media_rtp_src (rtpstats.h), laid out for the map */
-struct media_kfwd_rtp {
-	uint32_t ssrc;
-	uint32_t cycles;
-	uint32_t base_seq;
-	uint32_t bad_seq;
-	uint64_t received;
-	uint32_t transit;
-	uint32_t jitter;
-	uint16_t max_seq;
-	uint8_t init;
-	uint8_t have_transit;
-	uint32_t pad;
 };
 
 struct media_kfwd_value {
@@ -61,7 +48,7 @@ struct media_kfwd_value {
 	uint64_t packets;
 	uint64_t bytes;		/* of RTP (UDP payload) */
 	uint64_t last_ns;	/* bpf_ktime_get_ns (CLOCK_MONOTONIC) of the last one */
-	struct media_kfwd_rtp rtp;
+	struct media_rtp_src rtp;	/* rtpstats.h: its layout is fixed for both sides */
 };
 
 #endif
