@@ -103,6 +103,10 @@ int kfwd_ingress(struct __sk_buff *skb)
 	/* a tag the device stripped would go out again on another device */
 	if (skb->vlan_present)
 		return KFWD_PASS;
+	/* a packet a NIC's receive offload merged from several datagrams is
+	 * not one RTP packet: the socket gets it and splits it */
+	if (skb->gso_segs > 1 || skb->gso_size)
+		return KFWD_PASS;
 	if (parse(skb, &p) < 0)
 		return KFWD_PASS;
 	key.addr = p.daddr;

@@ -179,6 +179,21 @@ static uint32_t run(const uint8_t *in, size_t len, uint8_t *out, size_t *outlen)
 	return o.retval;
 }
 
+/* the same with the skb marked as a receive offload's merge of several
+ * datagrams (gso_segs/gso_size, as a NIC's GRO leaves them) */
+static uint32_t run_merged(const uint8_t *in, size_t len, uint8_t *out, size_t *outlen)
+{
+	struct __sk_buff ctx = { .gso_segs = 2, .gso_size = 172 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = (uint32_t)len,
+		    .data_out = out, .data_size_out = PKT_MAX, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
+		    .repeat = 1);
+
+	ck_assert_msg(bpf_prog_test_run_opts(media_kfwd_prog_fd(kf), &o) == 0,
+		      "test run of %zu bytes with a GSO context: %s", len, strerror(errno));
+	*outlen = o.data_size_out;
+	return o.retval;
+}
+
 /* the program leaves the packet as it was */
 static void assert_passed(const uint8_t *in, size_t len)
 {
@@ -250,6 +265,9 @@ START_TEST(test_kfwd_stream_packet_leaves_from_out_local_to_out_peer)
 	ck_assert_uint_eq(outlen, len);
 	assert_forwarded(in, out, len);
 	ck_assert_uint_eq(out[ETH_LEN + 20 + 8 + 1], 0);
+	/* the same datagram as a receive offload's merge: left to the socket */
+	ck_assert_uint_eq(run_merged(in, len, out, &outlen), PASS);
+	ck_assert(outlen == len && memcmp(in, out, len) == 0);
 	/* IPv4 options may name the sender's network: user space sends a
 	 * new packet without them */
 	for (ihl = 6; ihl <= 15; ihl += 3) {
