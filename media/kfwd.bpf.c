@@ -189,6 +189,8 @@ int kfwd_ingress(struct __sk_buff *skb)
 	    bpf_skb_store_bytes(skb, p.l4 + offsetof(struct udphdr, source), &v->out_sport, 2, 0) < 0 ||
 	    bpf_skb_store_bytes(skb, p.l4 + offsetof(struct udphdr, dest), &v->out_dport, 2, 0) < 0)
 		return TC_ACT_SHOT;
+	/* loopback to loopback only (media_kfwd_add): the frame already has
+	 * loopback's zero MACs and the route loopback delivers it by */
 	if (v->out_loopback)
 		return bpf_redirect(v->out_ifindex, 0);
 	return bpf_redirect_neigh(v->out_ifindex, NULL, 0, 0);

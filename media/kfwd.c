@@ -437,7 +437,7 @@ int media_kfwd_add_dev(struct media_kfwd *k, const struct media_kfwd_rule *r,
 
 int media_kfwd_add(struct media_kfwd *k, const struct media_kfwd_rule *r)
 {
-	const struct kfwd_dev *out;
+	const struct kfwd_dev *in, *out;
 	struct media_kfwd_key key;
 	struct media_kfwd_value v;
 	int err;
@@ -447,10 +447,15 @@ int media_kfwd_add(struct media_kfwd *k, const struct media_kfwd_rule *r)
 	err = kfwd_key(&key, &r->local);
 	if (err)
 		return err;
-	if (r->out_local.sin_family != AF_INET || !kfwd_dev_of(k, r->local.sin_addr.s_addr))
+	if (r->out_local.sin_family != AF_INET || !(in = kfwd_dev_of(k, r->local.sin_addr.s_addr)))
 		return EINVAL;
 	out = kfwd_dev_of(k, r->out_local.sin_addr.s_addr);
 	if (!out)
+		return EINVAL;
+	/* From another interface into loopback, a packet has no route of
+	 * loopback's attached and would be routed again there, where our own
+	 * source address is refused (a martian): user space relays it. */
+	if (out->loopback && !in->loopback)
 		return EINVAL;
 	err = kfwd_value(&v, r, out->ifindex, out->loopback);
 	if (err)

@@ -48,8 +48,9 @@ struct media_kfwd_counts {
 int media_kfwd_open(struct media_kfwd **kp, const struct sockaddr_in *addrs, unsigned n);
 /* detaches the program from every interface and frees its map */
 void media_kfwd_close(struct media_kfwd *k);
-/* inserts or replaces the rule of r->local; EINVAL (not IPv4, or an
- * address on none of the attached interfaces), ENOSPC (map full) */
+/* inserts or replaces the rule of r->local; EINVAL (not IPv4, an address
+ * on none of the attached interfaces, or from another interface into
+ * loopback, which the kernel would refuse), ENOSPC (map full) */
 int media_kfwd_add(struct media_kfwd *k, const struct media_kfwd_rule *r);
 /* the counts of local's rule so far; ENOENT */
 int media_kfwd_read(struct media_kfwd *k, const struct sockaddr_in *local,
