@@ -135,7 +135,7 @@ int media_call_stream_add(struct media_call *call, const char *zone_a, const cha
 	struct media_zone *z[2];
 	struct rstream *st;
 	struct media_cmd *cmd;
-	unsigned s;
+	unsigned s, slot;
 	int err;
 
 	if (!call || !idxp || !ports)
@@ -144,7 +144,11 @@ int media_call_stream_add(struct media_call *call, const char *zone_a, const cha
 	z[1] = media_zone_find(call->me, zone_b);
 	if (!z[0] || !z[1])
 		return ENOENT;
-	if (call->nstreams == MEDIA_MAX_STREAMS)
+	/* a removed stream's number is free again: its removal is ahead of
+	 * this addition in the thread's queue */
+	for (slot = 0; slot < call->nstreams && call->live[slot]; slot++)
+		;
+	if (slot == MEDIA_MAX_STREAMS)
 		return E2BIG;
 	st = calloc(1, sizeof(*st));
 	cmd = cmd_new(MEDIA_CMD_STREAM_ADD, call);
@@ -162,15 +166,18 @@ int media_call_stream_add(struct media_call *call, const char *zone_a, const cha
 		if (err)
 			goto out;
 	}
-	st->idx = call->nstreams;
+	st->idx = slot;
+	st->seq = call->added++;
 	st->kfwd = media_engine_kfwd(call->me) ? call->me->kfwd : NULL;
 	cmd->idx = st->idx;
 	cmd->st = st;
 	ports[0] = st->side[0].port;
 	ports[1] = st->side[1].port;
-	*idxp = call->nstreams;
-	call->st[call->nstreams] = st;
-	call->live[call->nstreams++] = true;
+	*idxp = slot;
+	call->st[slot] = st;
+	call->live[slot] = true;
+	if (slot == call->nstreams)
+		call->nstreams++;
 	media_thread_send(call->th, cmd);
 	return 0;
 out:

@@ -86,7 +86,8 @@ enum media_event_type {
 struct media_event {
 	enum media_event_type type;
 	void *arg;		/* the call's, from media_call_alloc */
-	unsigned stream;
+	unsigned stream;	/* its index (media_call_stream_add), reused after a removal */
+	unsigned seq;		/* the stream's number in the call, in order of adding, never reused */
 	unsigned side;
 	struct media_stream_stats stats;
 };
@@ -141,7 +142,8 @@ int media_call_alloc(struct media_call **callp, struct media_engine *me, void *a
 void media_call_free(struct media_call *call);
 /* Binds our RTP/RTCP sockets for a new stream: side 0 in zone_a, side 1 in
  * zone_b.  ports[s] is our RTP port on side s (RTCP is ports[s] + 1).
- * ENOENT unknown zone, ENOSPC no port, E2BIG too many streams. */
+ * ENOENT unknown zone, ENOSPC no port, E2BIG MEDIA_MAX_STREAMS open at
+ * once (a removed stream's index is free again at once). */
 int media_call_stream_add(struct media_call *call, const char *zone_a, const char *zone_b,
 			  unsigned *idxp, uint16_t ports[2]);
 /* Re-attaches the stream to what the latest offer/answer says, at once

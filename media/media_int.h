@@ -62,7 +62,8 @@ struct rcall;
 
 struct rstream {
 	struct rcall *call;
-	unsigned idx;
+	unsigned idx;			/* its slot in the call, reused once it is removed */
+	unsigned seq;			/* its number in the call, never reused */
 	struct rside side[2];
 	uint32_t timeout_ms, hold_timeout_ms;
 	struct media_kfwd *kfwd;	/* the engine's, or NULL: all in user space */
@@ -150,7 +151,8 @@ struct media_call {
 	struct media_engine *me;
 	struct media_thread *th;
 	struct rcall *rc;		/* never dereferenced here after handover */
-	unsigned nstreams;
+	unsigned nstreams;		/* slots ever used */
+	unsigned added;			/* streams ever added: the next one's seq */
 	bool live[MEDIA_MAX_STREAMS];
 	/* for updates_issued and side[].local only (see struct rstream) */
 	struct rstream *st[MEDIA_MAX_STREAMS];

@@ -237,7 +237,8 @@ static void stats_final(struct rside *s)
  * stream's MEDIA_EV_STATS says its ports are free */
 static void stream_end(struct media_thread *th, struct rstream *st, bool report)
 {
-	struct media_event ev = { .type = MEDIA_EV_STATS, .arg = st->call->arg, .stream = st->idx };
+	struct media_event ev = { .type = MEDIA_EV_STATS, .arg = st->call->arg, .stream = st->idx,
+				  .seq = st->seq };
 
 	kr_off(&st->side[0]);
 	kr_off(&st->side[1]);
@@ -728,7 +729,7 @@ void media_relay_tick(struct media_thread *th)
 				limit = side_sends(s) ? st->timeout_ms : st->hold_timeout_ms;
 				if (limit && now - s->last_rx_ms >= limit) {
 					struct media_event ev = { .type = MEDIA_EV_TIMEOUT, .arg = rc->arg,
-								  .stream = i, .side = k };
+								  .stream = i, .seq = st->seq, .side = k };
 
 					s->timed_out = true;
 					media_event_post(th->me, &ev);

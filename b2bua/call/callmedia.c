@@ -126,7 +126,7 @@ void call_media_event(const struct media_event *ev)
 				struct db_cdr_stream *cs = &link->cdr->streams[link->cdr->n_streams++];
 				const struct media_rx_stats *rx = &ev->stats.rx[side];
 				const struct media_rx_stats *tx = &ev->stats.rx[1 - side];
-				cs->idx = ev->stream;
+				cs->idx = ev->seq;	/* a removed stream's index comes back */
 				cs->leg = side == 0 ? 'a' : 'b';
 				cs->packets_in = rx->packets;
 				cs->bytes_in = rx->bytes;

@@ -916,6 +916,62 @@ START_TEST(test_relay_removed_stream_reports_and_frees_its_ports)
 }
 END_TEST
 
+/* A removed stream's index is free again: a call that adds and removes
+ * streams all its life never runs out, while its statistics keep one
+ * number per stream (seq, what the CDR is keyed by). */
+START_TEST(test_relay_removed_stream_index_is_reused_with_a_new_number)
+{
+	const struct media_event *ev;
+	struct media_stream_cfg cfg;
+	unsigned idx[MEDIA_MAX_STREAMS], extra, i, round;
+	uint16_t ports[2];
+	struct pair p;
+	bool seen[3 * MEDIA_MAX_STREAMS] = { false };
+
+	pair_open(&p);
+	idx[0] = p.idx;
+	for (i = 1; i < MEDIA_MAX_STREAMS; i++) {
+		ck_assert_int_eq(media_call_stream_add(p.call, "internal", "external", &idx[i], ports), 0);
+		ck_assert_uint_eq(idx[i], i);
+	}
+	ck_assert_int_eq(media_call_stream_add(p.call, "internal", "external", &extra, ports), E2BIG);
+	/* twice over: remove one, add one in its place, and it relays */
+	for (round = 0; round < 2 * MEDIA_MAX_STREAMS; round++) {
+		unsigned victim = (round * 5) % MEDIA_MAX_STREAMS;
+
+		ck_assert_int_eq(media_call_stream_remove(p.call, idx[victim]), 0);
+		ck_assert_int_eq(media_call_stream_add(p.call, "internal", "external", &idx[victim], ports), 0);
+		ck_assert_uint_eq(idx[victim], victim);
+		ev = wait_event(MEDIA_EV_STATS, 1000);
+		ck_assert_ptr_nonnull(ev);
+		ck_assert_uint_eq(ev->stream, victim);
+		ck_assert_uint_lt(ev->seq, MEDIA_MAX_STREAMS + round);
+		ck_assert(!seen[ev->seq]);
+		seen[ev->seq] = true;
+		nevents = 0;
+		if (round == 2 * MEDIA_MAX_STREAMS - 1) {
+			/* the last one relays: A to B through its ports */
+			uint8_t pkt[200], got[256];
+			int a, b;
+			uint16_t pa, pb;
+
+			a = peer("127.0.0.11", &pa);
+			b = peer("127.0.0.21", &pb);
+			memset(&cfg, 0, sizeof(cfg));
+			side_at(&cfg.side[0], "127.0.0.11", pa);
+			side_at(&cfg.side[1], "127.0.0.21", pb);
+			ck_assert_int_eq(media_call_stream_update(p.call, idx[victim], &cfg), 0);
+			send_to(a, "127.0.0.1", ports[0], pkt, rtp(pkt, 0, 1, 7));
+			ck_assert_int_eq(recv_within(b, got, sizeof(got), 1000, NULL), 172);
+			close(a);
+			close(b);
+		}
+	}
+	end_call(&p);
+	pair_close(&p);
+}
+END_TEST
+
 START_TEST(test_relay_between_an_ipv6_zone_and_an_ipv4_zone)
 {
 	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
@@ -1059,6 +1115,7 @@ static void add_relay_tests(TCase *tc)
 	tcase_add_test(tc, test_relay_rtcp_sdes_does_not_name_the_peer);
 	tcase_add_test(tc, test_relay_maps_telephone_event_payload_type);
 	tcase_add_test(tc, test_relay_removed_stream_reports_and_frees_its_ports);
+	tcase_add_test(tc, test_relay_removed_stream_index_is_reused_with_a_new_number);
 	tcase_add_test(tc, test_relay_between_an_ipv6_zone_and_an_ipv4_zone);
 	tcase_add_test(tc, test_relay_burst_deeper_than_a_read_batch_is_relayed_whole);
 }
