@@ -17,8 +17,9 @@
 #include "media/kfwd_abi.h"
 
 #define RTP_HDR 12u
-/* the IPv4 header at its longest, UDP and the fixed RTP header */
-#define PULL_MAX (ETH_HLEN + 60u + 8u + RTP_HDR)
+/* options are left to user space: the UDP header is at a fixed offset */
+#define L4_OFF (ETH_HLEN + sizeof(struct iphdr))
+#define RTP_OFF (L4_OFF + sizeof(struct udphdr))
 #define IP_DF 0x4000
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
@@ -35,16 +36,18 @@ struct {
 } kfwd_rules SEC(".maps");
 
 struct pkt {
-	__u32 l4;		/* offset of the UDP header */
 	__u32 saddr, daddr;	/* as in the packet */
 	__u16 sport, dport;
 	__u16 rtp_len;		/* UDP payload */
-	__u8 ttl, proto;
-	__u32 id_frag;		/* the IPv4 identification and flags word, as in the packet */
 };
 
-/* Ethernet, IPv4 (any IHL, not a fragment), UDP with lengths that agree
- * with each other and with the packet, room for an RTP header; 0 or -1 */
+struct ports {
+	__u16 source, dest;	/* network order, as in the UDP header */
+};
+
+/* Ethernet, IPv4 without options, not a fragment, UDP with lengths that
+ * agree with each other and with the packet, room for an RTP header; 0 or
+ * -1 */
 static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 {
 	void *data = (void *)(long)skb->data;
@@ -52,7 +55,7 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
 	struct udphdr *udp;
-	__u32 ihl, tot;
+	__u32 tot;
 
 	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP))
 		return -1;
@@ -65,24 +68,29 @@ static __always_inline int parse(struct __sk_buff *skb, struct pkt *p)
 		return -1;
 	if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
 		return -1;
-	ihl = ip->ihl * 4u;
 	tot = bpf_ntohs(ip->tot_len);
 	/* the IPv4 length within the frame (Ethernet may pad after it) */
-	if (tot < ihl + sizeof(struct udphdr) + RTP_HDR || ETH_HLEN + tot > skb->len)
+	if (tot < sizeof(struct iphdr) + sizeof(struct udphdr) + RTP_HDR || ETH_HLEN + tot > skb->len)
 		return -1;
-	p->l4 = ETH_HLEN + ihl;
-	udp = data + p->l4;
-	if ((void *)(udp + 1) > end || bpf_ntohs(udp->len) != tot - ihl)
+	udp = data + L4_OFF;
+	if ((void *)(udp + 1) > end || bpf_ntohs(udp->len) != tot - sizeof(struct iphdr))
 		return -1;
 	p->saddr = ip->saddr;
 	p->daddr = ip->daddr;
-	p->ttl = ip->ttl;
-	p->proto = ip->protocol;
-	p->id_frag = *(__u32 *)((__u8 *)ip + offsetof(struct iphdr, id));
 	p->sport = udp->source;
 	p->dport = udp->dest;
-	p->rtp_len = (__u16)(tot - ihl - sizeof(struct udphdr));
+	p->rtp_len = (__u16)(tot - sizeof(struct iphdr) - sizeof(struct udphdr));
 	return 0;
+}
+
+/* a sum of bpf_csum_diff folded into the 16-bit field it goes in */
+static __always_inline __u16 csum_fold(__s64 sum)
+{
+	__u32 c = (__u32)sum;
+
+	c = (c & 0xffff) + (c >> 16);
+	c = (c & 0xffff) + (c >> 16);
+	return (__u16)~c;
 }
 
 SEC("tc")
@@ -91,13 +99,15 @@ int kfwd_ingress(struct __sk_buff *skb)
 	struct media_kfwd_key key = { 0 };
 	struct media_kfwd_value *v;
 	struct pkt p;
+	struct iphdr iph;
+	struct ports ports_old, ports_new;
+	__be32 addr_old[2], addr_new[2];
 	void *data, *end;
 	__u8 *rtp;
 	__u32 ssrc, ts, arrival;
-	__u16 seq, w_old, w_new, ttl_old, ttl_new;
-	__u32 id_frag;
+	__u16 seq, w_old, w_new;
 	__u64 now;
-	__u32 csum_off, l3_check = ETH_HLEN + offsetof(struct iphdr, check);
+	__u32 csum_off = L4_OFF + offsetof(struct udphdr, check);
 	__u32 l4_flags = BPF_F_MARK_MANGLED_0;
 
 	/* a tag the device stripped would go out again on another device */
@@ -118,18 +128,16 @@ int kfwd_ingress(struct __sk_buff *skb)
 	if (p.saddr != v->peer_addr || p.sport != v->peer_port)
 		return KFWD_PASS;
 
-	if (p.l4 + sizeof(struct udphdr) + RTP_HDR > PULL_MAX)
-		return KFWD_PASS;
 	data = (void *)(long)skb->data;
 	end = (void *)(long)skb->data_end;
-	if (data + p.l4 + sizeof(struct udphdr) + RTP_HDR > end) {
+	if (data + RTP_OFF + RTP_HDR > end) {
 		/* the headers in the linear part, RTP in pages (some drivers) */
-		if (bpf_skb_pull_data(skb, p.l4 + sizeof(struct udphdr) + RTP_HDR) < 0)
+		if (bpf_skb_pull_data(skb, RTP_OFF + RTP_HDR) < 0)
 			return KFWD_PASS;
 		data = (void *)(long)skb->data;
 		end = (void *)(long)skb->data_end;
 	}
-	rtp = data + p.l4 + sizeof(struct udphdr);
+	rtp = data + RTP_OFF;
 	if ((void *)(rtp + RTP_HDR) > end)
 		return KFWD_PASS;
 	/* RFC 3550 5.1 version 2; RFC 5761 4: PT 64-95 with the marker is
@@ -145,6 +153,7 @@ int kfwd_ingress(struct __sk_buff *skb)
 	w_new = w_old;
 	if (v->te_map && (rtp[1] & 0x7f) == v->te_from)
 		((__u8 *)&w_new)[1] = (rtp[1] & 0x80) | (v->te_to & 0x7f);
+	__builtin_memcpy(&iph, data + ETH_HLEN, sizeof(iph));
 
 	now = bpf_ktime_get_ns();
 	/* the media thread's arrival time: microseconds, in RTP clock units */
@@ -158,36 +167,40 @@ int kfwd_ingress(struct __sk_buff *skb)
 
 	/* From here the packet is written through helpers only: each may move
 	 * the data, so no pointer into it is used again. */
-	csum_off = p.l4 + offsetof(struct udphdr, check);
 	if (w_new != w_old) {
-		if (bpf_skb_store_bytes(skb, p.l4 + sizeof(struct udphdr), &w_new, 2, 0) < 0 ||
+		if (bpf_skb_store_bytes(skb, RTP_OFF, &w_new, 2, 0) < 0 ||
 		    bpf_l4_csum_replace(skb, csum_off, w_old, w_new, l4_flags | 2) < 0)
 			return TC_ACT_SHOT;
 	}
-	/* we are the packet's origin now: our TTL, not the sender's hops,
-	 * and identification 0 with DF, as our own UDP socket sends (the
-	 * sender's IP ID counter does not cross either) */
-	id_frag = bpf_htonl(IP_DF);
-	ttl_old = bpf_htons((__u16)p.ttl << 8 | p.proto);
-	ttl_new = bpf_htons((__u16)OUT_TTL << 8 | p.proto);
-	if (bpf_l3_csum_replace(skb, l3_check, p.saddr, v->out_saddr, 4) < 0 ||
-	    bpf_l3_csum_replace(skb, l3_check, p.daddr, v->out_daddr, 4) < 0 ||
-	    bpf_l3_csum_replace(skb, l3_check, ttl_old, ttl_new, 2) < 0 ||
-	    bpf_l3_csum_replace(skb, l3_check, p.id_frag, id_frag, 4) < 0)
+	/* The IPv4 header leaves whole, with its checksum computed again:
+	 * our addresses, our TTL, identification 0 with DF as our own UDP
+	 * socket sends (the sender's hop count and IP ID counter do not
+	 * cross), its TOS and length kept. */
+	iph.id = 0;
+	iph.frag_off = bpf_htons(IP_DF);
+	iph.ttl = OUT_TTL;
+	iph.saddr = v->out_saddr;
+	iph.daddr = v->out_daddr;
+	iph.check = 0;
+	iph.check = csum_fold(bpf_csum_diff(NULL, 0, (__be32 *)&iph, sizeof(iph), 0));
+	/* UDP's checksum follows the pseudo header's addresses, then the
+	 * ports (helpers that also keep a checksum the NIC is to finish right) */
+	addr_old[0] = p.saddr;
+	addr_old[1] = p.daddr;
+	addr_new[0] = v->out_saddr;
+	addr_new[1] = v->out_daddr;
+	ports_old.source = p.sport;
+	ports_old.dest = p.dport;
+	ports_new.source = v->out_sport;
+	ports_new.dest = v->out_dport;
+	if (bpf_l4_csum_replace(skb, csum_off, 0,
+				bpf_csum_diff(addr_old, sizeof(addr_old), addr_new, sizeof(addr_new), 0),
+				l4_flags | BPF_F_PSEUDO_HDR) < 0 ||
+	    bpf_l4_csum_replace(skb, csum_off, *(__u32 *)&ports_old, *(__u32 *)&ports_new,
+				l4_flags | 4) < 0)
 		return TC_ACT_SHOT;
-	if (bpf_l4_csum_replace(skb, csum_off, p.saddr, v->out_saddr,
-				l4_flags | BPF_F_PSEUDO_HDR | 4) < 0 ||
-	    bpf_l4_csum_replace(skb, csum_off, p.daddr, v->out_daddr,
-				l4_flags | BPF_F_PSEUDO_HDR | 4) < 0 ||
-	    bpf_l4_csum_replace(skb, csum_off, p.sport, v->out_sport, l4_flags | 2) < 0 ||
-	    bpf_l4_csum_replace(skb, csum_off, p.dport, v->out_dport, l4_flags | 2) < 0)
-		return TC_ACT_SHOT;
-	if (bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, ttl), &(__u8){ OUT_TTL }, 1, 0) < 0 ||
-	    bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, id), &id_frag, 4, 0) < 0 ||
-	    bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, saddr), &v->out_saddr, 4, 0) < 0 ||
-	    bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, daddr), &v->out_daddr, 4, 0) < 0 ||
-	    bpf_skb_store_bytes(skb, p.l4 + offsetof(struct udphdr, source), &v->out_sport, 2, 0) < 0 ||
-	    bpf_skb_store_bytes(skb, p.l4 + offsetof(struct udphdr, dest), &v->out_dport, 2, 0) < 0)
+	if (bpf_skb_store_bytes(skb, ETH_HLEN, &iph, sizeof(iph), 0) < 0 ||
+	    bpf_skb_store_bytes(skb, L4_OFF, &ports_new, sizeof(ports_new), 0) < 0)
 		return TC_ACT_SHOT;
 	/* loopback to loopback only (media_kfwd_add): the frame already has
 	 * loopback's zero MACs and the route loopback delivers it by */
