@@ -67,16 +67,10 @@ void media_call_free(struct media_call *call)
 static int udp_bind(const struct sockaddr_storage *addr, uint16_t port, int *fdp)
 {
 	struct sockaddr_storage sa = *addr;
+	socklen_t len = media_sa_len(&sa);
 	int fd, one = SOCK_BUF, err;
-	socklen_t len;
 
-	if (sa.ss_family == AF_INET) {
-		((struct sockaddr_in *)&sa)->sin_port = htons(port);
-		len = sizeof(struct sockaddr_in);
-	} else {
-		((struct sockaddr_in6 *)&sa)->sin6_port = htons(port);
-		len = sizeof(struct sockaddr_in6);
-	}
+	media_sa_set_port(&sa, port);
 	fd = socket(sa.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
@@ -115,10 +109,7 @@ static int side_open(struct rside *s, struct media_zone *z)
 			s->pool = z->pool;
 			s->port = port;
 			s->local = z->addr;
-			if (s->local.ss_family == AF_INET)
-				((struct sockaddr_in *)&s->local)->sin_port = htons(port);
-			else
-				((struct sockaddr_in6 *)&s->local)->sin6_port = htons(port);
+			media_sa_set_port(&s->local, port);
 			return 0;
 		}
 		/* someone else holds it: leave it in quarantine, try the next */

@@ -439,7 +439,6 @@ int media_kfwd_add(struct media_kfwd *k, const struct media_kfwd_rule *r)
 {
 	const struct kfwd_dev *in, *out;
 	struct media_kfwd_key key;
-	struct media_kfwd_value v;
 	int err;
 
 	if (!k || !r)
@@ -457,10 +456,7 @@ int media_kfwd_add(struct media_kfwd *k, const struct media_kfwd_rule *r)
 	 * source address is refused (a martian): user space relays it. */
 	if (out->loopback && !in->loopback)
 		return EINVAL;
-	err = kfwd_value(&v, r, out->ifindex, out->loopback);
-	if (err)
-		return err;
-	return kfwd_update(k, &key, &v);
+	return media_kfwd_add_dev(k, r, out->ifindex, out->loopback);
 }
 
 int media_kfwd_read(struct media_kfwd *k, const struct sockaddr_in *local,

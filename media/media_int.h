@@ -164,6 +164,9 @@ void media_event_post(struct media_engine *me, const struct media_event *ev);
 /* the engine's zone of that name, or NULL */
 struct media_zone *media_zone_find(struct media_engine *me, const char *name);
 uint64_t media_now_ms(void);
+/* an IPv4 or IPv6 address's length for the socket calls, and its port */
+socklen_t media_sa_len(const struct sockaddr_storage *sa);
+void media_sa_set_port(struct sockaddr_storage *sa, uint16_t port);
 
 /* relay.c: runs on the media thread (the first before it starts) */
 void media_relay_thread_init(struct media_thread *th);

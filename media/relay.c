@@ -14,11 +14,6 @@
 #include "media/media_int.h"
 #include "media/rtcp.h"
 
-static socklen_t sa_len(const struct sockaddr_storage *sa)
-{
-	return sa->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-}
-
 static bool sa_eq(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
 	if (a->ss_family != b->ss_family)
@@ -50,14 +45,6 @@ static bool sa_ip_eq(const struct sockaddr_storage *a, const struct sockaddr_sto
 	return false;
 }
 
-static void sa_set_port(struct sockaddr_storage *sa, uint16_t port)
-{
-	if (sa->ss_family == AF_INET)
-		((struct sockaddr_in *)sa)->sin_port = htons(port);
-	else if (sa->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
-}
-
 static uint16_t sa_port(const struct sockaddr_storage *sa)
 {
 	if (sa->ss_family == AF_INET)
@@ -74,6 +61,15 @@ static uint32_t rd32(const uint8_t *p)
 
 /* ---- the kernel path (kfwd.h) ---- */
 
+/* the kernel's last packet under s's rule, for the inactivity check */
+static void kr_seen(struct rside *s, const struct media_kfwd_counts *c)
+{
+	if (c->last_ns && c->last_ns / 1000000u > s->last_rx_ms) {
+		s->last_rx_ms = c->last_ns / 1000000u;
+		s->timed_out = false;
+	}
+}
+
 /* what the kernel counted under s's rule joins s's own figures; the RFC
  * 3550 state is the kernel's, plus what user space saw meanwhile */
 static void kr_merge(struct rside *s, const struct media_kfwd_counts *c)
@@ -88,10 +84,7 @@ static void kr_merge(struct rside *s, const struct media_kfwd_counts *c)
 		s->src = c->src;
 		s->src.received += extra;
 	}
-	if (c->last_ns && c->last_ns / 1000000u > s->last_rx_ms) {
-		s->last_rx_ms = c->last_ns / 1000000u;
-		s->timed_out = false;
-	}
+	kr_seen(s, c);
 }
 
 static void kr_off(struct rside *s)
@@ -190,9 +183,8 @@ static void kr_poll(struct rside *s)
 {
 	struct media_kfwd_counts c;
 
-	if (s->kr_on && media_kfwd_read(s->st->kfwd, &s->kr.local, &c) == 0 && c.last_ns &&
-	    c.last_ns / 1000000u > s->last_rx_ms)
-		s->last_rx_ms = c.last_ns / 1000000u;
+	if (s->kr_on && media_kfwd_read(s->st->kfwd, &s->kr.local, &c) == 0)
+		kr_seen(s, &c);
 }
 
 /* ---- stream lifetime ---- */
@@ -326,7 +318,7 @@ static void side_update(struct rside *s, const struct media_side *cfg)
 			s->have_dst[1] = true;
 		} else if (s->have_dst[0]) {
 			s->dst[1] = s->dst[0];
-			sa_set_port(&s->dst[1], (uint16_t)(sa_port(&s->dst[0]) + 1));
+			media_sa_set_port(&s->dst[1], (uint16_t)(sa_port(&s->dst[0]) + 1));
 			s->have_dst[1] = true;
 		}
 	}
@@ -374,7 +366,7 @@ static void queue_send(struct media_thread *th, int fd, uint8_t *p, size_t len,
 	th->siov[i].iov_base = p;
 	th->siov[i].iov_len = len;
 	th->smsg[i].msg_hdr.msg_name = (void *)(uintptr_t)dst;
-	th->smsg[i].msg_hdr.msg_namelen = sa_len(dst);
+	th->smsg[i].msg_hdr.msg_namelen = media_sa_len(dst);
 	th->smsg[i].msg_hdr.msg_iov = &th->siov[i];
 	th->smsg[i].msg_hdr.msg_iovlen = 1;
 	th->smsg[i].msg_hdr.msg_control = NULL;
@@ -525,7 +517,7 @@ static void relay_one(struct media_thread *th, struct rside *s, uint8_t *p, size
 		s->have_old = false;
 		if (!s->cfg.rtcp_mux && s->cfg.rtcp.ss_family == AF_UNSPEC) {
 			s->dst[1] = *from;
-			sa_set_port(&s->dst[1], (uint16_t)(sa_port(from) + 1));
+			media_sa_set_port(&s->dst[1], (uint16_t)(sa_port(from) + 1));
 			s->have_dst[1] = true;
 		}
 		s->st->kr_dirty = true;
@@ -672,15 +664,15 @@ void media_relay_cmd(struct media_thread *th, struct media_cmd *cmd)
 		st = rc->streams[cmd->idx];
 		if (!st)
 			break;
-		/* the rules the update took away, with what they counted */
-		for (unsigned k = 0; k < 2; k++) {
-			if (cmd->kc_valid[k])
-				kr_merge(&st->side[k], &cmd->kc[k]);
-			if (cmd->kc_valid[k] || st->kfwd)
+		/* the update took the rules away (kr_take): what they counted */
+		if (st->kfwd) {
+			for (unsigned k = 0; k < 2; k++) {
+				if (cmd->kc_valid[k])
+					kr_merge(&st->side[k], &cmd->kc[k]);
 				st->side[k].kr_on = false;
-		}
-		if (st->kfwd)
+			}
 			st->updates_applied = cmd->update;
+		}
 		/* both sides in one step: no packet sees half an update */
 		side_update(&st->side[0], &cmd->cfg.side[0]);
 		side_update(&st->side[1], &cmd->cfg.side[1]);
