@@ -450,32 +450,31 @@ static int parse_transport(struct parser *p, const struct key_def *kd, struct pl
 	return perr(p, p->line, "unknown transport \"%.*s\": expected udp or tcp", PL_FMT(v));
 }
 
-/* reject (403) or drop what comes from a source no trunk matches */
-static int parse_unknown(struct parser *p, const struct key_def *kd, struct pl v, void *base)
+/* a flag spelled as one of two words: first or second, the one named
+ * `yes` sets it */
+static int parse_either(struct parser *p, const struct key_def *kd, struct pl v, void *base,
+			const char *first, const char *second, const char *yes)
 {
 	char buf[8];
 
-	if (lower_copy(v, buf, sizeof(buf))) {
-		if (strcmp(buf, "reject") == 0 || strcmp(buf, "drop") == 0) {
-			*(bool *)field(base, kd) = strcmp(buf, "drop") == 0;
-			return 0;
-		}
+	if (lower_copy(v, buf, sizeof(buf)) && (strcmp(buf, first) == 0 || strcmp(buf, second) == 0)) {
+		*(bool *)field(base, kd) = strcmp(buf, yes) == 0;
+		return 0;
 	}
-	return perr(p, p->line, "unknown_sources must be reject or drop, not \"%.*s\"", PL_FMT(v));
+	return perr(p, p->line, "%s must be %s or %s, not \"%.*s\"", kd->name, first, second,
+		    PL_FMT(v));
+}
+
+/* reject (403) or drop what comes from a source no trunk matches */
+static int parse_unknown(struct parser *p, const struct key_def *kd, struct pl v, void *base)
+{
+	return parse_either(p, kd, v, base, "reject", "drop", "drop");
 }
 
 /* RTP of established plain streams forwarded in the kernel, or not */
 static int parse_kfwd(struct parser *p, const struct key_def *kd, struct pl v, void *base)
 {
-	char buf[8];
-
-	if (lower_copy(v, buf, sizeof(buf))) {
-		if (strcmp(buf, "auto") == 0 || strcmp(buf, "off") == 0) {
-			*(bool *)field(base, kd) = strcmp(buf, "auto") == 0;
-			return 0;
-		}
-	}
-	return perr(p, p->line, "kernel_forward must be auto or off, not \"%.*s\"", PL_FMT(v));
+	return parse_either(p, kd, v, base, "auto", "off", "auto");
 }
 
 /* ---- sections ---- */
