@@ -189,7 +189,7 @@ static srtp_err_status_t hmac_init(void *state, const uint8_t *key, int key_len)
 {
 	struct hmac *h = state;
 	uint8_t pad[SHA_CBLOCK];
-	int i;
+	int i, ok;
 
 	/* keys longer than a block would be hashed first; SRTP's are 20 bytes */
 	if (key_len < 0 || key_len > SHA_CBLOCK)
@@ -197,13 +197,14 @@ static srtp_err_status_t hmac_init(void *state, const uint8_t *key, int key_len)
 	memset(pad, 0x36, sizeof(pad));
 	for (i = 0; i < key_len; i++)
 		pad[i] ^= key[i];
-	if (!SHA1_Init(&h->inner) || !SHA1_Update(&h->inner, pad, sizeof(pad)))
-		return srtp_err_status_auth_fail;
+	ok = SHA1_Init(&h->inner) && SHA1_Update(&h->inner, pad, sizeof(pad));
 	for (i = 0; i < SHA_CBLOCK; i++)
 		pad[i] ^= 0x36 ^ 0x5c;
-	if (!SHA1_Init(&h->outer) || !SHA1_Update(&h->outer, pad, sizeof(pad)))
-		return srtp_err_status_auth_fail;
+	ok = ok && SHA1_Init(&h->outer) && SHA1_Update(&h->outer, pad, sizeof(pad));
+	/* the pads are the key: gone whatever happened */
 	OPENSSL_cleanse(pad, sizeof(pad));
+	if (!ok)
+		return srtp_err_status_auth_fail;
 	h->work = h->inner;
 	return srtp_err_status_ok;
 }
