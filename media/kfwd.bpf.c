@@ -99,13 +99,13 @@ int kfwd_ingress(struct __sk_buff *skb)
 	struct media_kfwd_key key = { 0 };
 	struct media_kfwd_value *v;
 	struct pkt p;
-	struct iphdr iph;
+	struct iphdr iph, old;
 	struct ports ports_old, ports_new;
 	__be32 addr_old[2], addr_new[2];
 	void *data, *end;
 	__u8 *rtp;
 	__u32 ssrc, ts, arrival;
-	__u16 seq, w_old, w_new;
+	__u16 seq, w_old, w_new, old_check;
 	__u64 now;
 	__u32 csum_off = L4_OFF + offsetof(struct udphdr, check);
 	__u32 l4_flags = BPF_F_MARK_MANGLED_0;
@@ -153,7 +153,7 @@ int kfwd_ingress(struct __sk_buff *skb)
 	w_new = w_old;
 	if (v->te_map && (rtp[1] & 0x7f) == v->te_from)
 		((__u8 *)&w_new)[1] = (rtp[1] & 0x80) | (v->te_to & 0x7f);
-	__builtin_memcpy(&iph, data + ETH_HLEN, sizeof(iph));
+	__builtin_memcpy(&old, data + ETH_HLEN, sizeof(old));
 
 	now = bpf_ktime_get_ns();
 	/* the media thread's arrival time: microseconds, in RTP clock units */
@@ -172,17 +172,23 @@ int kfwd_ingress(struct __sk_buff *skb)
 		    bpf_l4_csum_replace(skb, csum_off, w_old, w_new, l4_flags | 2) < 0)
 			return TC_ACT_SHOT;
 	}
-	/* The IPv4 header leaves whole, with its checksum computed again:
-	 * our addresses, our TTL, identification 0 with DF as our own UDP
-	 * socket sends (the sender's hop count and IP ID counter do not
-	 * cross), its TOS and length kept. */
+	/* The IPv4 header leaves whole: our addresses, our TTL,
+	 * identification 0 with DF as our own UDP socket sends (the sender's
+	 * hop count and IP ID counter do not cross), its TOS and length kept.
+	 * Its checksum follows the change (RFC 1624) rather than being
+	 * computed afresh: a header that came in corrupt stays corrupt, and
+	 * the receiver's IP layer drops it as ours would have. */
+	iph = old;
+	old_check = old.check;
+	old.check = 0;
 	iph.id = 0;
 	iph.frag_off = bpf_htons(IP_DF);
 	iph.ttl = OUT_TTL;
 	iph.saddr = v->out_saddr;
 	iph.daddr = v->out_daddr;
 	iph.check = 0;
-	iph.check = csum_fold(bpf_csum_diff(NULL, 0, (__be32 *)&iph, sizeof(iph), 0));
+	iph.check = csum_fold(bpf_csum_diff((__be32 *)&old, sizeof(old), (__be32 *)&iph, sizeof(iph),
+					    (__u16)~old_check));
 	/* UDP's checksum follows the pseudo header's addresses, then the
 	 * ports (helpers that also keep a checksum the NIC is to finish right) */
 	addr_old[0] = p.saddr;

@@ -265,6 +265,12 @@ START_TEST(test_kfwd_stream_packet_leaves_from_out_local_to_out_peer)
 	ck_assert_uint_eq(outlen, len);
 	assert_forwarded(in, out, len);
 	ck_assert_uint_eq(out[ETH_LEN + 20 + 8 + 1], 0);
+	/* a header that came in corrupt leaves corrupt: the receiver's IP
+	 * layer drops it, as ours would have dropped it from the sender */
+	in[ETH_LEN + 10] ^= 0x5a;
+	ck_assert_uint_eq(run(in, len, out, &outlen), TC_ACT_REDIRECT);
+	ck_assert(!inet_ip_ok(out + ETH_LEN));
+	in[ETH_LEN + 10] ^= 0x5a;
 	/* the same datagram as a receive offload's merge: left to the socket */
 	ck_assert_uint_eq(run_merged(in, len, out, &outlen), PASS);
 	ck_assert(outlen == len && memcmp(in, out, len) == 0);
