@@ -56,8 +56,9 @@ int db_snapshot_load(struct db *db, struct policy_snapshot **sp, char *err, size
 int db_tz_rule(const char *name, char *rule, size_t size);
 
 /* The loader thread.  It loads the policy once at start and again each
- * time another connection commits a change (PRAGMA data_version, polled
- * every interval_ms on its own connection: no file re-read), and hands
+ * time another connection commits a change to it (PRAGMA data_version,
+ * polled every interval_ms on its own connection, then the policy's
+ * revision, which CDR rows do not move: no file re-read), and hands
  * every valid snapshot to h on the loader thread, with one reference the
  * handler owns.  A snapshot that fails validation is logged with the bad
  * row and dropped: the previous one stays in force. */

@@ -1,7 +1,9 @@
 /* The loader thread: follows the database and builds the next snapshot.
  *
  * PRAGMA data_version changes on this connection exactly when another
- * connection committed: one cheap query per interval, no file re-read. */
+ * connection committed: one cheap query per interval, no file re-read.
+ * The CDR writer commits to the same file, so a change is then confirmed
+ * against the policy's revision before anything is reloaded. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -32,20 +34,28 @@ static void set_error(struct db_loader *l, const char *msg)
 	pthread_mutex_unlock(&l->mtx);
 }
 
-static int data_version(sqlite3 *sql, long long *vp)
+/* One integer from a statement kept prepared between polls (prepared on
+ * first use, and again after a failure).  It is reset at once, so no read
+ * transaction stays open between polls to hold back WAL checkpoints. */
+static int poll_int(sqlite3 *sql, sqlite3_stmt **stp, const char *q, long long *vp)
 {
-	sqlite3_stmt *st;
-	int rc, err;
+	int rc, err = 0;
 
-	err = db_prepare(sql, "PRAGMA data_version", &st);
-	if (err)
-		return err;
-	rc = sqlite3_step(st);
+	if (!*stp) {
+		err = db_prepare(sql, q, stp);
+		if (err)
+			return err;
+	}
+	rc = sqlite3_step(*stp);
 	if (rc == SQLITE_ROW)
-		*vp = sqlite3_column_int64(st, 0);
+		*vp = sqlite3_column_int64(*stp, 0);
 	else
-		err = db_sql_err(sql, rc, "data_version");
-	sqlite3_finalize(st);
+		err = db_sql_err(sql, rc, q);
+	sqlite3_reset(*stp);
+	if (err) {
+		sqlite3_finalize(*stp);
+		*stp = NULL;
+	}
 	return err;
 }
 
@@ -88,24 +98,40 @@ static bool wait_interval(struct db_loader *l)
 	return stop;
 }
 
+/* Two steps per poll: PRAGMA data_version, which moves when another
+ * connection committed anything (the CDR writer's batches too), and only
+ * then the policy's revision (migration 5), which moves only when a policy
+ * table changed.  A revision that cannot be read (an older schema) counts
+ * as a change, so the load says what is wrong. */
 static void *loader_main(void *arg)
 {
 	struct db_loader *l = arg;
 	struct db db = { .path = l->path };
-	long long seen = -1, v;
+	sqlite3_stmt *dv = NULL, *rev = NULL;
+	long long seen_dv = -1, seen_rev = -1, v, r;
 
 	if (db_sql_open(&db.sql, l->path, SQLITE_OPEN_READONLY)) {
 		set_error(l, "cannot open the database");
 		return NULL;
 	}
-	if (data_version(db.sql, &seen) == 0)
-		load_once(l, &db);
-	while (!wait_interval(l)) {
-		if (data_version(db.sql, &v) || v == seen)
-			continue;
-		seen = v;
+	if (poll_int(db.sql, &dv, "PRAGMA data_version", &seen_dv) == 0) {
+		if (poll_int(db.sql, &rev, "SELECT rev FROM policy_revision", &seen_rev))
+			seen_rev = -1;
 		load_once(l, &db);
 	}
+	while (!wait_interval(l)) {
+		if (poll_int(db.sql, &dv, "PRAGMA data_version", &v) || v == seen_dv)
+			continue;
+		seen_dv = v;
+		if (poll_int(db.sql, &rev, "SELECT rev FROM policy_revision", &r))
+			r = -1;
+		else if (r == seen_rev)
+			continue;
+		seen_rev = r;
+		load_once(l, &db);
+	}
+	sqlite3_finalize(rev);
+	sqlite3_finalize(dv);
 	sqlite3_close(db.sql);
 	return NULL;
 }

@@ -279,6 +279,49 @@ static struct db_cdr cdr_fixture(unsigned i)
 	return c;
 }
 
+/* The CDR writer commits to the same file: its batches move data_version
+ * but not the policy's revision, so they load nothing; a policy change
+ * made between two batches still does. */
+START_TEST(loader_ignores_cdr_batches)
+{
+	struct seen sn = { .mtx = PTHREAD_MUTEX_INITIALIZER };
+	struct db_cdr_writer *w;
+	struct db_loader *l;
+	uint64_t rows = 0, batches = 0;
+	struct db_cdr c;
+
+	ck_assert_int_eq(db_loader_start(&l, path, 5, on_snapshot, &sn), 0);
+	ck_assert(wait_calls(&sn, 1));
+	ck_assert_int_eq(db_cdr_writer_start(&w, path, 60000, 1), 0);
+	for (unsigned i = 0; i < 20; i++) {
+		c = cdr_fixture(i);
+		ck_assert_int_eq(db_cdr_submit(w, &c), 0);
+		/* each row is its own batch, and the loader polls in between */
+		for (int k = 0; k < 500 && rows < i + 1; k++) {
+			usleep(1000);
+			db_cdr_writer_stats(w, &rows, &batches);
+		}
+		ck_assert_uint_eq(rows, i + 1);
+		usleep(15000);
+	}
+	ck_assert_uint_ge(batches, 20);
+	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr"), 20);
+	pthread_mutex_lock(&sn.mtx);
+	ck_assert_uint_eq(sn.calls, 1);
+	pthread_mutex_unlock(&sn.mtx);
+
+	exec_raw("UPDATE route SET priority = priority WHERE id = 1");
+	ck_assert(wait_calls(&sn, 2));
+	c = cdr_fixture(99);
+	ck_assert_int_eq(db_cdr_submit(w, &c), 0);
+	ck_assert_int_eq(db_cdr_writer_stop(w), 0);
+	usleep(50000);
+	db_loader_stop(l);
+	ck_assert_uint_eq(sn.calls, 2);
+	policy_snapshot_unref(sn.last);
+}
+END_TEST
+
 START_TEST(cdr_stop_writes_every_queued_record)
 {
 	struct db_cdr_writer *w;
@@ -391,6 +434,7 @@ static Suite *db_load_suite(void)
 	tcase_add_test(tl, refer_setting_reaches_the_trunk);
 	tcase_add_test(tl, zone_names_resolve_to_rules);
 	tcase_add_test(tr, loader_follows_changes_and_keeps_the_old_policy_on_error);
+	tcase_add_test(tr, loader_ignores_cdr_batches);
 	tcase_add_test(tc, cdr_stop_writes_every_queued_record);
 	tcase_add_test(tc, cdr_batches_by_rows_and_by_time);
 	tcase_add_test(tc, cdr_bad_row_is_skipped_and_the_rest_of_its_batch_written);

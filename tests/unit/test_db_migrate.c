@@ -145,7 +145,7 @@ START_TEST(version_3_cdrs_are_kept_by_version_4_with_the_same_rules)
 
 	ck_assert_int_eq(db_open(&db, path, 0), 0);
 	db_close(db);
-	ck_assert_int_eq(query_int("PRAGMA user_version"), 4);
+	ck_assert_int_eq(query_int("PRAGMA user_version"), db_schema_version());
 	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr"), 2);
 	ck_assert_int_eq(query_int("SELECT id FROM cdr WHERE call_id = 'c9' AND status = 486 "
 				   "AND hangup_by IS NULL"), 9);
@@ -167,6 +167,41 @@ START_TEST(version_3_cdrs_are_kept_by_version_4_with_the_same_rules)
 			 SQLITE_CONSTRAINT);
 	ck_assert_int_eq(exec_fk("DELETE FROM cdr WHERE id = 7"), SQLITE_OK);
 	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr_stream"), 0);
+}
+END_TEST
+
+/* every table but the CDR ones and the revision itself raises the policy's
+ * revision on insert, update and delete; a CDR row leaves it alone */
+START_TEST(every_policy_table_moves_the_revision_and_cdrs_do_not)
+{
+	struct db *db;
+	long long rev;
+
+	ck_assert_int_eq(db_open(&db, path, DB_OPEN_CREATE | DB_OPEN_LAB), 0);
+	db_close(db);
+	ck_assert_int_gt(query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+				   "name NOT IN ('cdr', 'cdr_stream', 'policy_revision') AND "
+				   "name NOT LIKE 'sqlite_%'"), 8);
+	/* a policy table without all three triggers */
+	ck_assert_int_eq(query_int("SELECT count(*) FROM sqlite_master t WHERE t.type = 'table' AND "
+				   "t.name NOT IN ('cdr', 'cdr_stream', 'policy_revision') AND "
+				   "t.name NOT LIKE 'sqlite_%' AND (SELECT count(*) FROM sqlite_master g "
+				   "WHERE g.type = 'trigger' AND g.tbl_name = t.name AND "
+				   "g.sql LIKE '%UPDATE policy_revision SET rev = rev + 1%' AND ("
+				   "g.sql LIKE '%AFTER INSERT ON%' OR g.sql LIKE '%AFTER UPDATE ON%' OR "
+				   "g.sql LIKE '%AFTER DELETE ON%')) != 3"), 0);
+
+	rev = query_int("SELECT rev FROM policy_revision");
+	ck_assert_int_gt(rev, 0);
+	exec_raw("INSERT INTO cdr (call_id, status, setup_time) VALUES ('c1', 200, 1)");
+	ck_assert_int_eq(query_int("SELECT count(*) FROM cdr"), 1);
+	ck_assert_int_eq(query_int("SELECT rev FROM policy_revision"), rev);
+	exec_raw("INSERT INTO zone (id, name) VALUES (5, 'dmz')");
+	ck_assert_int_eq(query_int("SELECT rev FROM policy_revision"), rev + 1);
+	exec_raw("UPDATE zone SET name = 'dmz2' WHERE id = 5");
+	ck_assert_int_eq(query_int("SELECT rev FROM policy_revision"), rev + 2);
+	exec_raw("DELETE FROM zone WHERE id = 5");
+	ck_assert_int_eq(query_int("SELECT rev FROM policy_revision"), rev + 3);
 }
 END_TEST
 
@@ -218,6 +253,7 @@ static Suite *db_migrate_suite(void)
 	tcase_add_test(tc, create_without_lab_is_empty);
 	tcase_add_test(tc, older_version_is_upgraded_keeping_rows);
 	tcase_add_test(tc, version_3_cdrs_are_kept_by_version_4_with_the_same_rules);
+	tcase_add_test(tc, every_policy_table_moves_the_revision_and_cdrs_do_not);
 	tcase_add_test(tc, newer_version_is_refused);
 	tcase_add_test(tc, script_breaking_a_reference_is_rolled_back);
 	suite_add_tcase(s, tc);
