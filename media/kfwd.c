@@ -8,9 +8,13 @@
 #include <net/if.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -42,6 +46,8 @@ struct media_kfwd {
 	struct bpf_object *obj;
 	int prog_fd, map_fd;
 	uint32_t prog_id;
+	int claim_fd;		/* holds our priority in this namespace, or -1 */
+	uint32_t prio;		/* our filters' tc priority */
 	struct kfwd_dev *devs;
 	unsigned ndevs;
 	struct kfwd_addr *addrs;
@@ -139,6 +145,8 @@ static int kfwd_load(struct media_kfwd **kp)
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return ENOMEM;
+	k->claim_fd = -1;
+	k->prio = MEDIA_KFWD_TC_PRIO;
 	k->obj = bpf_object__open_mem(media_kfwd_bpf_obj, media_kfwd_bpf_obj_len, NULL);
 	if (!k->obj) {
 		err = errno == ENOMEM ? ENOMEM : ENOTSUP;
@@ -184,6 +192,57 @@ int media_kfwd_prog_fd(const struct media_kfwd *k)
 	return k ? k->prog_fd : -1;
 }
 
+unsigned media_kfwd_tc_prio(const struct media_kfwd *k)
+{
+	return k ? k->prio : 0;
+}
+
+void media_kfwd_drop_claim(struct media_kfwd *k)
+{
+	if (k && k->claim_fd >= 0) {
+		close(k->claim_fd);
+		k->claim_fd = -1;
+	}
+}
+
+/* The first tc priority no live daemon of this network namespace holds:
+ * an abstract socket named after it binds only while no other process
+ * holds that name, and the kernel lets it go when its holder dies, however
+ * it dies.  Abstract names belong to the network namespace, as the
+ * interfaces our filters go on do. */
+static int kfwd_claim(struct media_kfwd *k)
+{
+	struct sockaddr_un sa;
+	socklen_t len;
+	int fd;
+
+	for (uint32_t i = 0; i < MEDIA_KFWD_TC_SLOTS; i++) {
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return errno == ENOMEM || errno == ENOBUFS ? ENOMEM : errno;
+		memset(&sa, 0, sizeof(sa));
+		sa.sun_family = AF_UNIX;
+		/* sun_path[0] stays 0: the abstract namespace */
+		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+				  (size_t)snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
+						   "b2bua-kfwd-%x", MEDIA_KFWD_TC_PRIO + i));
+		if (bind(fd, (struct sockaddr *)&sa, len) == 0) {
+			k->claim_fd = fd;
+			k->prio = MEDIA_KFWD_TC_PRIO + i;
+			if (i)
+				media_logf(MEDIA_LOG_INFO, "kernel path: tc priority 0x%x (another "
+					  "daemon here holds 0x%x)", k->prio, MEDIA_KFWD_TC_PRIO);
+			return 0;
+		}
+		close(fd);
+		if (errno != EADDRINUSE)
+			return errno;
+	}
+	media_logf(MEDIA_LOG_WARN, "kernel path: all %u tc priorities from 0x%x are held by "
+		  "other daemons in this network namespace", MEDIA_KFWD_TC_SLOTS, MEDIA_KFWD_TC_PRIO);
+	return EBUSY;
+}
+
 /* Our filter on dev's ingress, replacing what a previous daemon left at
  * our handle and priority: its program forwards by its own, stale rules,
  * which must not keep the ports we now hand out again. */
@@ -191,8 +250,7 @@ static int kfwd_attach(struct media_kfwd *k, struct kfwd_dev *dev)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)dev->ifindex,
 		    .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = MEDIA_KFWD_TC_HANDLE,
-		    .priority = MEDIA_KFWD_TC_PRIO);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = MEDIA_KFWD_TC_HANDLE, .priority = k->prio);
 	int err;
 
 	err = bpf_tc_hook_create(&hook);
@@ -225,8 +283,7 @@ static void kfwd_detach(const struct media_kfwd *k, const struct kfwd_dev *dev)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = (int)dev->ifindex,
 		    .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = MEDIA_KFWD_TC_HANDLE,
-		    .priority = MEDIA_KFWD_TC_PRIO);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = MEDIA_KFWD_TC_HANDLE, .priority = k->prio);
 
 	if (bpf_tc_query(&hook, &opts) || opts.prog_id != k->prog_id)
 		return;
@@ -276,6 +333,9 @@ int media_kfwd_open(struct media_kfwd **kp, const struct sockaddr_in *addrs, uns
 	err = kfwd_load(&k);
 	if (err)
 		goto out;
+	err = kfwd_claim(k);
+	if (err)
+		goto out;
 	k->devs = calloc(n ? n : 1, sizeof(*k->devs));
 	k->addrs = calloc(n ? n : 1, sizeof(*k->addrs));
 	if (!k->devs || !k->addrs) {
@@ -316,6 +376,9 @@ void media_kfwd_close(struct media_kfwd *k)
 		return;
 	for (i = 0; i < k->ndevs; i++)
 		kfwd_detach(k, &k->devs[i]);
+	/* the priority is free only once our filters are gone */
+	if (k->claim_fd >= 0)
+		close(k->claim_fd);
 	bpf_object__close(k->obj);
 	free(k->devs);
 	free(k->addrs);

@@ -14,9 +14,15 @@
 #define MEDIA_KFWD_MAX_RULES 65536u
 
 /* the tc filter's own handle and priority on each interface's ingress: a
- * daemon that starts again replaces what a previous one left there */
+ * daemon that starts again replaces what a previous one left there.  Each
+ * daemon of a network namespace claims a priority of its own, from
+ * MEDIA_KFWD_TC_PRIO up (MEDIA_KFWD_TC_SLOTS of them), with an abstract
+ * socket that lives as long as the daemon: a filter at a priority nobody
+ * claims is a dead daemon's.  Filters chain, since the program passes on
+ * (TC_ACT_UNSPEC) what it has no rule for. */
 #define MEDIA_KFWD_TC_HANDLE 0xb2bu
 #define MEDIA_KFWD_TC_PRIO 0xb2bu
+#define MEDIA_KFWD_TC_SLOTS 16u
 
 /* clock_rate when the rule gives none (G.711) */
 #define MEDIA_KFWD_DEFAULT_CLOCK 8000u

@@ -18,6 +18,7 @@
 
 #include "inet_csum.h"
 #include "media/kfwd.h"
+#include "media/kfwd_abi.h"
 #include "media/kfwd_int.h"
 #include "media/log.h"
 #include "media/rtpstats.h"
@@ -711,10 +712,13 @@ START_TEST(test_kfwd_open_again_and_over_a_stale_filter)
 	ck_assert_int_eq(media_kfwd_add(kf, &r), 0);
 	ck_assert(lo_send(&l, l.peer, 0, 1));
 	/* a daemon that died left kf's filter with its rule: a new one
-	 * replaces it, and the stale rule forwards no more */
+	 * takes the same priority, replaces the filter, and the stale rule
+	 * forwards no more */
 	stale = kf;
 	kf = NULL;
+	media_kfwd_drop_claim(stale);
 	ck_assert_int_eq(media_kfwd_open(&kf, &lo, 1), 0);
+	ck_assert_uint_eq(media_kfwd_tc_prio(kf), media_kfwd_tc_prio(stale));
 	ck_assert(!lo_send(&l, l.peer, 0, 2));
 	ck_assert_int_eq(media_kfwd_add(kf, &r), 0);
 	ck_assert(lo_send(&l, l.peer, 0, 3));
@@ -722,6 +726,71 @@ START_TEST(test_kfwd_open_again_and_over_a_stale_filter)
 	media_kfwd_close(stale);
 	ck_assert(lo_send(&l, l.peer, 0, 4));
 	lo_close(&l);
+}
+END_TEST
+
+/* Two live daemons in one network namespace: each claims a priority of its
+ * own, both filters stay on the interface, and each forwards its own
+ * streams (the first passes on what it has no rule for).  Once one is
+ * closed, the other goes on, and its priority is free again. */
+START_TEST(test_kfwd_two_daemons_in_one_namespace)
+{
+	struct sockaddr_in lo = sin_of(LOCAL, 0);
+	struct media_kfwd *second = NULL, *third = NULL;
+	struct media_kfwd_rule r1, r2;
+	struct lo_setup l1, l2;
+	unsigned p1;
+
+	lo_open(&l1);
+	lo_open(&l2);
+	r1 = lo_rule(&l1);
+	r2 = lo_rule(&l2);
+	p1 = media_kfwd_tc_prio(kf);
+	ck_assert_uint_eq(p1, MEDIA_KFWD_TC_PRIO);
+	ck_assert_int_eq(media_kfwd_open(&second, &lo, 1), 0);
+	ck_assert_uint_eq(media_kfwd_tc_prio(second), MEDIA_KFWD_TC_PRIO + 1);
+	ck_assert_int_eq(media_kfwd_add(kf, &r1), 0);
+	ck_assert_int_eq(media_kfwd_add(second, &r2), 0);
+	ck_assert(lo_send(&l1, l1.peer, 0, 1));
+	ck_assert(lo_send(&l2, l2.peer, 0, 1));
+
+	/* the first one goes: its streams fall back to their sockets, the
+	 * second's are still forwarded, and a new daemon takes priority p1 */
+	media_kfwd_close(kf);
+	kf = NULL;
+	ck_assert(!lo_send(&l1, l1.peer, 0, 2));
+	ck_assert(lo_send(&l2, l2.peer, 0, 2));
+	ck_assert_int_eq(media_kfwd_open(&third, &lo, 1), 0);
+	ck_assert_uint_eq(media_kfwd_tc_prio(third), p1);
+	ck_assert(lo_send(&l2, l2.peer, 0, 3));
+	ck_assert_int_eq(media_kfwd_add(third, &r1), 0);
+	ck_assert(lo_send(&l1, l1.peer, 0, 3));
+	media_kfwd_close(third);
+	media_kfwd_close(second);
+	ck_assert(!lo_send(&l2, l2.peer, 0, 4));
+	lo_close(&l1);
+	lo_close(&l2);
+}
+END_TEST
+
+/* Every priority held: open says so, and attaches nothing. */
+START_TEST(test_kfwd_open_refuses_when_every_priority_is_held)
+{
+	struct sockaddr_in lo = sin_of(LOCAL, 0);
+	struct media_kfwd *more[MEDIA_KFWD_TC_SLOTS];
+	struct media_kfwd *extra = NULL;
+	unsigned n = 0;
+
+	/* kf holds the first */
+	for (unsigned i = 1; i < MEDIA_KFWD_TC_SLOTS; i++)
+		ck_assert_int_eq(media_kfwd_open(&more[n++], &lo, 1), 0);
+	ck_assert_int_eq(media_kfwd_open(&extra, &lo, 1), EBUSY);
+	ck_assert_ptr_null(extra);
+	for (unsigned i = 0; i < n; i++)
+		media_kfwd_close(more[i]);
+	ck_assert_int_eq(media_kfwd_open(&extra, &lo, 1), 0);
+	ck_assert_uint_eq(media_kfwd_tc_prio(extra), MEDIA_KFWD_TC_PRIO + 1);
+	media_kfwd_close(extra);
 }
 END_TEST
 
@@ -746,6 +815,8 @@ static Suite *kfwd_suite(void)
 	tcase_add_checked_fixture(lo, setup, teardown);
 	tcase_add_test(lo, test_kfwd_loopback_stream_forwarded_in_the_kernel);
 	tcase_add_test(lo, test_kfwd_open_again_and_over_a_stale_filter);
+	tcase_add_test(lo, test_kfwd_two_daemons_in_one_namespace);
+	tcase_add_test(lo, test_kfwd_open_refuses_when_every_priority_is_held);
 	suite_add_tcase(s, lo);
 	return s;
 }
