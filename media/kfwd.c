@@ -214,7 +214,7 @@ static int kfwd_claim(struct media_kfwd *k)
 {
 	struct sockaddr_un sa;
 	socklen_t len;
-	int fd;
+	int fd, err;
 
 	for (uint32_t i = 0; i < MEDIA_KFWD_TC_SLOTS; i++) {
 		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -234,9 +234,10 @@ static int kfwd_claim(struct media_kfwd *k)
 					  "daemon here holds 0x%x)", k->prio, MEDIA_KFWD_TC_PRIO);
 			return 0;
 		}
+		err = errno;
 		close(fd);
-		if (errno != EADDRINUSE)
-			return errno;
+		if (err != EADDRINUSE)
+			return err;
 	}
 	media_logf(MEDIA_LOG_WARN, "kernel path: all %u tc priorities from 0x%x are held by "
 		  "other daemons in this network namespace", MEDIA_KFWD_TC_SLOTS, MEDIA_KFWD_TC_PRIO);
