@@ -101,8 +101,9 @@ static bool wait_interval(struct db_loader *l)
 /* Two steps per poll: PRAGMA data_version, which moves when another
  * connection committed anything (the CDR writer's batches too), and only
  * then the policy's revision (migration 5), which moves only when a policy
- * table changed.  A revision that cannot be read (an older schema) counts
- * as a change, so the load says what is wrong. */
+ * table changed.  The first poll, before any wait, always loads (nothing is
+ * seen yet).  A revision that cannot be read (an older schema) counts as a
+ * change, so the load says what is wrong. */
 static void *loader_main(void *arg)
 {
 	struct db_loader *l = arg;
@@ -114,12 +115,7 @@ static void *loader_main(void *arg)
 		set_error(l, "cannot open the database");
 		return NULL;
 	}
-	if (poll_int(db.sql, &dv, "PRAGMA data_version", &seen_dv) == 0) {
-		if (poll_int(db.sql, &rev, "SELECT rev FROM policy_revision", &seen_rev))
-			seen_rev = -1;
-		load_once(l, &db);
-	}
-	while (!wait_interval(l)) {
+	do {
 		if (poll_int(db.sql, &dv, "PRAGMA data_version", &v) || v == seen_dv)
 			continue;
 		seen_dv = v;
@@ -129,7 +125,7 @@ static void *loader_main(void *arg)
 			continue;
 		seen_rev = r;
 		load_once(l, &db);
-	}
+	} while (!wait_interval(l));
 	sqlite3_finalize(rev);
 	sqlite3_finalize(dv);
 	sqlite3_close(db.sql);
