@@ -502,14 +502,10 @@ int media_kfwd_add_dev(struct media_kfwd *k, const struct media_kfwd_rule *r,
 int media_kfwd_add(struct media_kfwd *k, const struct media_kfwd_rule *r)
 {
 	const struct kfwd_dev *in, *out;
-	struct media_kfwd_key key;
-	int err;
 
+	/* r->local itself is checked where the key is made (add_dev) */
 	if (!k || !r)
 		return EINVAL;
-	err = kfwd_key(&key, &r->local);
-	if (err)
-		return err;
 	if (r->out_local.sin_family != AF_INET || !(in = kfwd_dev_of(k, r->local.sin_addr.s_addr)))
 		return EINVAL;
 	out = kfwd_dev_of(k, r->out_local.sin_addr.s_addr);
